@@ -1,0 +1,46 @@
+# Hamsada: `make run` serves a demo instance, `make test` runs the whole suite.
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-pg lint fmt messages setup clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || "$$(bin/find-python)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/hamsada compilemessages --ignore=.venv -v 0
+	$(BIN)/hamsada migrate --no-input -v 0
+	$(BIN)/hamsada collectstatic --no-input -v 0
+
+run: setup
+	$(BIN)/hamsada demo
+	exec $(BIN)/hamsada run --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/hamsada compilemessages --ignore=.venv -v 0
+	HAMSADA_CHROMIUM="$$(bin/find-chromium)" $(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: $(STAMP)
+	$(BIN)/hamsada compilemessages --ignore=.venv -v 0
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hamsada} \
+	HAMSADA_CHROMIUM="$$(bin/find-chromium)" $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: $(STAMP)
+	$(BIN)/hamsada makemessages -l fa -l ps --ignore=.venv --ignore=tests --no-obsolete
+	$(BIN)/hamsada compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,63 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hamsada.campaigns.models import Campaign, CampaignText, Target
+from hamsada.tally.models import totals
+
+
+class CampaignTextInline(admin.StackedInline):
+    model = CampaignText
+    extra = 0
+    min_num = 1
+
+
+def transition_action(verb, label):
+    def action(modeladmin, request, queryset):
+        now = timezone.now()
+        for campaign in queryset:
+            try:
+                getattr(campaign, verb)(now)
+            except ValidationError as error:
+                modeladmin.message_user(request, f"{campaign}: {error.messages[0]}", messages.ERROR)
+            else:
+                modeladmin.message_user(
+                    request, _("%(campaign)s is now %(status)s.")
+                    % {"campaign": campaign, "status": campaign.get_status_display()},
+                )
+
+    action.__name__ = f"{verb}_campaigns"
+    return admin.action(description=label)(action)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["slug", "kind", "status", "languages_list", "confirmed", "goal", "deadline"]
+    list_filter = ["kind", "status", "organization"]
+    search_fields = ["slug", "texts__title"]
+    readonly_fields = ["status", "opened_at", "closed_at", "archived_at"]
+    filter_horizontal = ["targets"]
+    inlines = [CampaignTextInline]
+    actions = [
+        transition_action("open", _("Open the selected campaigns")),
+        transition_action("close", _("Close the selected campaigns")),
+        transition_action("archive", _("Archive the selected campaigns")),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("texts")
+
+    @admin.display(description=_("languages"))
+    def languages_list(self, campaign):
+        return ", ".join(campaign.languages())
+
+    @admin.display(description=_("confirmed"))
+    def confirmed(self, campaign):
+        return totals(campaign.pk)["confirmed"]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "institution", "country"]
+    search_fields = ["name", "institution"]

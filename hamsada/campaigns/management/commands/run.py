@@ -1,0 +1,51 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serves Hamsada (gunicorn) with the background worker beside it; stops both on Ctrl-C."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+        parser.add_argument("--host", default=os.environ.get("HAMSADA_HOST", "127.0.0.1"))
+        parser.add_argument("--web-workers", type=int, default=3)
+        parser.add_argument("--threads", type=int, default=4)
+
+    def handle(self, *args, port, host, web_workers, threads, **options):
+        web = subprocess.Popen([
+            sys.executable, "-m", "gunicorn", "hamsada.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(web_workers),
+            "--threads", str(threads), "--graceful-timeout", "10", "--log-level", "warning",
+        ])
+        worker = subprocess.Popen([sys.executable, "-m", "hamsada.cli", "worker"])
+        children = [web, worker]
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(f"Hamsada is serving http://{host}:{port}/ (Ctrl-C stops it).")
+        if settings.DEV_OUTBOX:
+            self.stdout.write(f"Emails go to http://{host}:{port}/dev/outbox/")
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if not stopping:
+            sys.exit("A Hamsada process stopped unexpectedly; see the messages above.")
+        self.stdout.write("Stopped.")

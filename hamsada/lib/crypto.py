@@ -1,0 +1,63 @@
+"""Email addresses at rest: encrypted for sending, digested for deduplication.
+
+Both keys are derived from settings.ENCRYPTION_KEY, so one secret is backed up.
+The digest is keyed (HMAC), so a leaked database does not let anyone test
+whether a known address signed.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+import unicodedata
+from functools import cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+# Providers that deliver a.b+tag@ to ab@ (dots) or ab+tag@ to ab@ (tags).
+IGNORES_DOTS = {"gmail.com", "googlemail.com"}
+IGNORES_PLUS_TAGS = {
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com",
+    "protonmail.com", "proton.me", "pm.me", "fastmail.com", "icloud.com", "me.com",
+    "riseup.net", "tutanota.com", "tuta.io", "yandex.com", "yandex.ru",
+}
+DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
+
+
+@cache
+def _derived_key(purpose: str) -> bytes:
+    return hmac.new(settings.ENCRYPTION_KEY.encode(), purpose.encode(), hashlib.sha256).digest()
+
+
+def canonical_email(address: str) -> str:
+    """The one spelling of an address that reaches the same mailbox."""
+    address = unicodedata.normalize("NFKC", address).strip().lower()
+    local, _, domain = address.rpartition("@")
+    domain = DOMAIN_ALIASES.get(domain, domain)
+    if domain in IGNORES_PLUS_TAGS:
+        local = local.split("+", 1)[0]
+    if domain in IGNORES_DOTS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def email_digest(address: str) -> str:
+    canonical = canonical_email(address).encode()
+    return hmac.new(_derived_key("email-digest"), canonical, hashlib.sha256).hexdigest()
+
+
+def encrypt(plaintext: str) -> str:
+    nonce = os.urandom(12)
+    sealed = AESGCM(_derived_key("email-encryption")).encrypt(nonce, plaintext.encode(), None)
+    return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def decrypt(token: str) -> str:
+    raw = base64.urlsafe_b64decode(token.encode())
+    return AESGCM(_derived_key("email-encryption")).decrypt(raw[:12], raw[12:], None).decode()
+
+
+def client_digest(ip_address: str) -> str:
+    """A keyed hash of the client's address, for rate limits; the address is never kept."""
+    return hmac.new(_derived_key("client-address"), ip_address.encode(), hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,96 @@
+"""Queueing and sending email. The outbox table is the queue."""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import mailers
+from django.db import transaction
+from django.db.models import F, Q
+
+from hamsada.outbox.emails import render_message
+from hamsada.outbox.models import Message
+from hamsada.participation.models import Act
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 10
+
+
+def queue_email(act, kind, now):
+    """Queues one email about act, unless the act already had its share.
+
+    Call inside the act's transaction: the message commits with the act or not
+    at all. Counts against MAX_EMAILS_PER_ACT with a conditional UPDATE, so no
+    address gets more than that many emails for one act, however often it signs.
+    Returns the Message, or None when the limit is reached.
+    """
+    allowed = Act.objects.filter(
+        pk=act.pk, emails_sent__lt=settings.MAX_EMAILS_PER_ACT
+    ).update(emails_sent=F("emails_sent") + 1)
+    if not allowed:
+        return None
+    return Message.objects.create(
+        act=act, kind=kind, language=act.language, next_attempt_at=now, created_at=now
+    )
+
+
+def claim_due_messages(now, limit=20):
+    """Claims up to limit messages that are due, each for exactly one worker.
+
+    Also reclaims messages whose lease ran out (a worker died while sending).
+    """
+    due = Message.objects.filter(
+        Q(status=Message.Status.QUEUED) | Q(status=Message.Status.SENDING),
+        next_attempt_at__lte=now,
+    ).order_by("next_attempt_at")[:limit]
+    claimed = []
+    for message in due:
+        won = Message.objects.filter(
+            pk=message.pk, status=message.status, next_attempt_at=message.next_attempt_at
+        ).update(
+            status=Message.Status.SENDING, next_attempt_at=now + LEASE, attempts=F("attempts") + 1
+        )
+        if won:
+            message.attempts += 1
+            claimed.append(message)
+    return claimed
+
+
+def is_permanent(error):
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _text in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def send_message(message, now):
+    """Sends one claimed message; records success, a retry with back-off, or failure."""
+    act = Act.objects.select_related("campaign").get(pk=message.act_id)
+    if not act.email_encrypted:
+        finish(message, Message.Status.FAILED, now, error="address erased before sending")
+        return
+    try:
+        mailers.default.send_messages([render_message(message, act)])
+    except (smtplib.SMTPException, OSError) as error:
+        text = f"{type(error).__name__}: {error}"[:300]
+        if is_permanent(error) or message.attempts >= MAX_ATTEMPTS:
+            log.warning("email %s failed for good: %s", message.pk, type(error).__name__)
+            finish(message, Message.Status.FAILED, now, error=text)
+        else:
+            delay = timedelta(seconds=min(30 * 2 ** (message.attempts - 1), 6 * 3600))
+            log.info("email %s will be retried in %s", message.pk, delay)
+            Message.objects.filter(pk=message.pk).update(
+                status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text
+            )
+        return
+    finish(message, Message.Status.SENT, now)
+
+
+def finish(message, status, now, error=""):
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(
+            status=status, sent_at=now if status == Message.Status.SENT else None, last_error=error
+        )

@@ -1,0 +1,44 @@
+"""Renders queued messages: one template triplet per kind, in the recipient's language.
+
+emails/<kind>.subject.txt, emails/<kind>.txt and emails/<kind>.html.
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from hamsada.participation.tokens import make_token
+
+
+def absolute(path):
+    return settings.SITE_URL + path
+
+
+def render_message(message, act):
+    with translation.override(message.language):
+        campaign = act.campaign
+        text = campaign.text_in(message.language) or campaign.texts.first()
+        context = {
+            "act": act,
+            "campaign": campaign,
+            "title": text.title,
+            "language": message.language,
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+            "confirm_url": absolute(reverse("confirm", args=[make_token(act, "confirm")])),
+            "withdraw_url": absolute(reverse("withdraw", args=[make_token(act, "withdraw")])),
+            "campaign_url": absolute(reverse("campaign", args=[campaign.slug])),
+        }
+        subject = render_to_string(f"emails/{message.kind}.subject.txt", context)
+        body = render_to_string(f"emails/{message.kind}.txt", context)
+        html = render_to_string(f"emails/{message.kind}.html", context)
+    email = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[act.email],
+        headers={"Message-ID": message.message_id, "Content-Language": message.language},
+    )
+    email.attach_alternative(html, "text/html")
+    return email

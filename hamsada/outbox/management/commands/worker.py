@@ -1,0 +1,36 @@
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils import timezone
+
+from hamsada.outbox.actions import claim_due_messages, send_message
+
+
+class Command(BaseCommand):
+    help = "Runs the background worker: sends queued email until stopped (SIGTERM or Ctrl-C)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=0.5,
+                            help="seconds to wait when nothing is due")
+        parser.add_argument("--once", action="store_true", help="send what is due, then exit")
+
+    def handle(self, *args, interval, once, **options):
+        self.running = True
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        self.stdout.write("Worker started.")
+        while self.running:
+            close_old_connections()
+            messages = claim_due_messages(timezone.now())
+            for message in messages:
+                send_message(message, timezone.now())
+            if once:
+                break
+            if not messages:
+                time.sleep(interval)
+        self.stdout.write("Worker stopped.")
+
+    def stop(self, signum, frame):
+        self.running = False

@@ -1,0 +1,51 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Message(models.Model):
+    """An email to send, written in the same transaction as the act it is about.
+
+    This table is the queue: the worker claims due rows with a conditional
+    UPDATE and a lease, so a crashed worker's messages are picked up again.
+    The text is rendered only when sending, in the recipient's language; the
+    address is read from the act, so the outbox holds no personal data.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Please confirm")
+        ALREADY_SIGNED = "already_signed", _("Already signed")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    act = models.ForeignKey(
+        "participation.Act", on_delete=models.CASCADE, related_name="messages"
+    )
+    language = models.CharField(_("language"), max_length=5)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    created_at = models.DateTimeField(_("created"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("email")
+        verbose_name_plural = _("emails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def message_id(self):
+        """Stable across retries, so a message delivered twice is recognised as one."""
+        from django.conf import settings
+        from urllib.parse import urlsplit
+
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        return f"<message-{self.pk}-{self.created_at:%Y%m%d%H%M%S}@{host}>"

@@ -1,0 +1,81 @@
+"""The one pipeline every supporter act goes through.
+
+record_act -> (email) -> confirm_act -> counted; withdraw_act at any point after.
+Each verb is one transaction that changes the act, its counters and its outbox
+together, so what a supporter was told has happened is what the database holds.
+"""
+
+from django.db import IntegrityError, transaction
+
+from hamsada.lib import crypto
+from hamsada.outbox.actions import queue_email
+from hamsada.outbox.models import Message
+from hamsada.participation.models import Act
+from hamsada.tally.actions import add_to_tally
+
+
+@transaction.atomic
+def record_act(campaign, *, kind, name, email, country, show_name, wants_updates, language, now):
+    """Stores a pending act and queues its confirmation email, in one transaction.
+
+    An address that already acted on this campaign gets an "already signed" email
+    instead, and nothing else changes; the caller answers both cases identically
+    so that the page never reveals whether an address has signed.
+    """
+    digest = crypto.email_digest(email)
+    try:
+        with transaction.atomic():
+            act = Act.objects.create(
+                campaign=campaign, kind=kind, name=name, country=country,
+                email_encrypted=crypto.encrypt(email), email_digest=digest,
+                show_name=show_name, wants_updates=wants_updates, language=language,
+                created_at=now,
+            )
+    except IntegrityError:
+        existing = Act.objects.get(campaign=campaign, email_digest=digest)
+        # Answer in the language the supporter is using now.
+        existing.language = language
+        queue_email(existing, Message.Kind.ALREADY_SIGNED, now)
+        return existing
+    add_to_tally(campaign.pk, country, pending=1)
+    queue_email(act, Message.Kind.CONFIRM, now)
+    return act
+
+
+@transaction.atomic
+def confirm_act(act_id, now):
+    """Moves a pending act to confirmed and counts it, exactly once.
+
+    The conditional UPDATE means a double click, two tabs or two servers cannot
+    count it twice: only the call that changed the row adds to the counters.
+    Returns (act, changed).
+    """
+    changed = Act.objects.filter(pk=act_id, status=Act.Status.PENDING).update(
+        status=Act.Status.CONFIRMED, confirmed_at=now
+    )
+    act = Act.objects.select_related("campaign").get(pk=act_id)
+    if changed:
+        add_to_tally(act.campaign_id, act.country, confirmed=1, pending=-1)
+    return act, bool(changed)
+
+
+@transaction.atomic
+def withdraw_act(act_id, now):
+    """Withdraws an act: uncounts it and erases its personal data, exactly once.
+
+    What remains is the campaign, kind, status and times, which the counts and
+    their later verification need. Returns (act, changed).
+    """
+    act = Act.objects.select_related("campaign").get(pk=act_id)
+    was = act.status
+    changed = Act.objects.filter(pk=act_id, status=was).exclude(
+        status=Act.Status.WITHDRAWN
+    ).update(
+        status=Act.Status.WITHDRAWN, withdrawn_at=now, name="", email_encrypted="",
+        email_digest=None, country="", show_name=False, wants_updates=False,
+    )
+    if changed:
+        field = "confirmed" if was == Act.Status.CONFIRMED else "pending"
+        add_to_tally(act.campaign_id, act.country, **{field: -1})
+        act.refresh_from_db()
+    return act, bool(changed)

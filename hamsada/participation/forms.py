@@ -1,0 +1,67 @@
+from django import forms
+from django.core.validators import EmailValidator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from hamsada.lib.countries import country_choices
+from hamsada.lib.text import clean_line
+
+
+class SignForm(forms.Form):
+    """A signature: the fields every act kind shares."""
+
+    name = forms.CharField(
+        label=_("Your name"), max_length=120,
+        error_messages={"required": _("Please write your name."),
+                        "max_length": _("Please shorten your name to 120 characters.")},
+    )
+    email = forms.CharField(
+        label=_("Your email address"),
+        max_length=254,
+        error_messages={"required": _("Please write your email address."),
+                        "max_length": _("This email address is too long.")},
+        help_text=_("We send you a link to confirm. It is stored encrypted and never shown."),
+    )
+    country = forms.ChoiceField(
+        label=_("Country where you live"),
+        error_messages={"required": _("Please choose a country."),
+                        "invalid_choice": _("Please choose a country from the list.")},
+    )
+    show_name = forms.BooleanField(
+        label=_("Show my name publicly as a signer"), required=False,
+        help_text=_("Off: only the total counts you."),
+    )
+    wants_updates = forms.BooleanField(
+        label=_("Email me updates about this campaign"), required=False
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I understand that signing shows my support for this campaign, and I agree that "
+            "this organisation stores my name, email address and country to count and "
+            "confirm my signature."
+        ),
+        error_messages={"required": _("Please tick this box to sign.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Choose a country")), *country_choices(
+            get_language()
+        )]
+        self.fields["name"].widget.attrs.update({"autocomplete": "name", "dir": "auto"})
+        self.fields["email"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "dir": "ltr", "maxlength": 254}
+        )
+
+    def clean_name(self):
+        name = clean_line(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(_("Please write your name."))
+        return name
+
+    def clean_email(self):
+        email = clean_line(self.cleaned_data["email"]).replace(" ", "")
+        EmailValidator(message=_("Please write a valid email address, like name@example.org."))(
+            email
+        )
+        return email

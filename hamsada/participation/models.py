@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hamsada.lib import crypto
+
+
+class Act(models.Model):
+    """One supporter act: a petition signature, an urgent-action report or an
+    open-letter co-signature. Every kind goes through the same pipeline:
+    record (pending) -> confirm (counted) -> possibly withdraw (erased, uncounted).
+    """
+
+    class Kind(models.TextChoices):
+        SIGNATURE = "signature", _("Signature")
+        REPORT = "report", _("Action report")
+        COSIGNATURE = "cosignature", _("Co-signature")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for email confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    COUNTED_STATUSES = [Status.PENDING, Status.CONFIRMED]
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="acts",
+        verbose_name=_("campaign"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.SIGNATURE)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    # Encrypted address (for sending) and keyed digest (for deduplication); both
+    # are erased when the act is withdrawn.
+    email_encrypted = models.TextField(blank=True, editable=False)
+    email_digest = models.CharField(max_length=64, null=True, editable=False)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    show_name = models.BooleanField(_("name shown publicly"), default=False)
+    wants_updates = models.BooleanField(_("wants updates"), default=False)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    emails_sent = models.PositiveSmallIntegerField(_("emails queued"), default=0, editable=False)
+    created_at = models.DateTimeField(_("signed"), editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("supporter act")
+        verbose_name_plural = _("supporter acts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "email_digest"], name="one_act_per_address"
+            )
+        ]
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def email(self):
+        return crypto.decrypt(self.email_encrypted) if self.email_encrypted else ""

@@ -1,0 +1,201 @@
+"""Hamsada's one settings module, driven by the environment.
+
+With no variables set it runs a development instance on SQLite under var/.
+Set HAMSADA_PRODUCTION=1 on a real deployment; see README.md for the rest.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.conf import global_settings
+from django.conf.locale import LANG_INFO
+from django.utils.csp import CSP
+
+from hamsada.lib.env import env_bool, env_int, env_list, secret
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("HAMSADA_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+PRODUCTION = env_bool("HAMSADA_PRODUCTION", False)
+DEBUG = env_bool("HAMSADA_DEBUG", False)
+SECRET_KEY = secret("HAMSADA_SECRET_KEY", VAR_DIR / "keys" / "secret.key")
+# Email addresses are encrypted and digested with keys derived from this one.
+ENCRYPTION_KEY = secret("HAMSADA_ENCRYPTION_KEY", VAR_DIR / "keys" / "encryption.key")
+SITE_URL = os.environ.get("HAMSADA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env_list(
+    "HAMSADA_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "hamsada.organizations",
+    "hamsada.campaigns",
+    "hamsada.participation",
+    "hamsada.tally",
+    "hamsada.outbox",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "hamsada.urls"
+WSGI_APPLICATION = "hamsada.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "hamsada" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hamsada.lib.context.languages",
+            ],
+            "builtins": ["hamsada.lib.templatetags"],
+        },
+    }
+]
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "hamsada.sqlite3",
+            "OPTIONS": {
+                # WAL lets readers run beside the one writer; IMMEDIATE takes the
+                # write lock at BEGIN so concurrent writers queue instead of failing.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous="
+                    + os.environ.get("HAMSADA_SQLITE_SYNCHRONOUS", "FULL")
+                    + "; PRAGMA busy_timeout=20000;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+            # A file, not memory, so that a worker process can share the test database.
+            "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Languages. Django does not know Pashto; it is registered here, right-to-left.
+LANG_INFO.setdefault(
+    "ps", {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"}
+)
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fa", "دری"), ("ps", "پښتو")]
+LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "ps"]
+LOCALE_PATHS = [BASE_DIR / "hamsada" / "locale", BASE_DIR / "hamsada" / "locale_django"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Nothing is ever loaded from another host.
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+}
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("HAMSADA_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("HAMSADA_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+
+# Email. SMTP in production (HAMSADA_SMTP_URL); in development every message is
+# written to var/outbox/ and can be read at /dev/outbox/.
+DEFAULT_FROM_EMAIL = os.environ.get("HAMSADA_FROM_EMAIL", "Hamsada <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SMTP_URL = os.environ.get("HAMSADA_SMTP_URL", "")
+OUTBOX_DIR = VAR_DIR / "outbox"
+DEV_OUTBOX = not PRODUCTION and not SMTP_URL
+if SMTP_URL:
+    from hamsada.lib.env import smtp_options
+
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                           "OPTIONS": smtp_options(SMTP_URL)}}
+else:
+    MAILERS = {"default": {"BACKEND": "hamsada.outbox.backends.OutboxDirectoryBackend",
+                           "OPTIONS": {"directory": str(OUTBOX_DIR)}}}
+
+# Participation rules.
+CONFIRM_LINK_MAX_AGE = env_int("HAMSADA_CONFIRM_LINK_DAYS", 14) * 86400
+WITHDRAW_LINK_MAX_AGE = env_int("HAMSADA_WITHDRAW_LINK_DAYS", 730) * 86400
+MAX_EMAILS_PER_ACT = 5
+# Sign attempts allowed per client address (as a keyed hash) per window. Generous,
+# because whole provinces share a few mobile-carrier addresses.
+SIGN_RATE_LIMIT = env_int("HAMSADA_SIGN_RATE_LIMIT", 120)
+SIGN_RATE_WINDOW = env_int("HAMSADA_SIGN_RATE_WINDOW", 60)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("HAMSADA_LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hamsada.campaigns import views as campaigns
+from hamsada.outbox import views as outbox
+from hamsada.participation import views as participation
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+if settings.DEV_OUTBOX:
+    urlpatterns += [
+        path("dev/outbox/", outbox.outbox, name="dev_outbox"),
+        path("dev/outbox/<str:name>", outbox.outbox_message, name="dev_outbox_message"),
+    ]
+
+urlpatterns += i18n_patterns(
+    path("", campaigns.campaign_list, name="campaign_list"),
+    path("c/<slug:slug>/", campaigns.campaign_detail, name="campaign"),
+    path("c/<slug:slug>/sign/", participation.sign, name="sign"),
+    path("c/<slug:slug>/check-your-email/", participation.check_email, name="check_email"),
+    path("c/<slug:slug>/thanks/", campaigns.thanks, name="thanks"),
+    path("confirm/<str:token>/", participation.confirm, name="confirm"),
+    path("withdraw/<str:token>/", participation.withdraw, name="withdraw"),
+    path("admin/", admin.site.urls),
+)
