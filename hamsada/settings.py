@@ -80,25 +80,23 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "hamsada.sqlite3",
-            "OPTIONS": {
-                # WAL lets readers run beside the one writer; IMMEDIATE takes the
-                # write lock at BEGIN so concurrent writers queue instead of failing.
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous="
-                    + os.environ.get("HAMSADA_SQLITE_SYNCHRONOUS", "FULL")
-                    + "; PRAGMA busy_timeout=20000;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-            # A file, not memory, so that a worker process can share the test database.
-            "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
-        }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
+                             "NAME": VAR_DIR / "hamsada.sqlite3"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run beside the one writer; IMMEDIATE takes the write
+        # lock at BEGIN, so concurrent writers queue instead of failing.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous="
+            + os.environ.get("HAMSADA_SQLITE_SYNCHRONOUS", "FULL")
+            + "; PRAGMA busy_timeout=20000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
+    # A file, not memory, so that a worker process can share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

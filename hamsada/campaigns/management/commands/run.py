@@ -18,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4)
 
     def handle(self, *args, port, host, web_workers, threads, **options):
+        # Links in emails point at this server unless the deployment says otherwise.
+        os.environ.setdefault("HAMSADA_SITE_URL", f"http://{host}:{port}")
         web = subprocess.Popen([
             sys.executable, "-m", "gunicorn", "hamsada.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(web_workers),

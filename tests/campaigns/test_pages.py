@@ -1,0 +1,104 @@
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import confirmed_signature, draft_petition, open_petition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_shows_open_petitions_in_the_page_language(client):
+    open_petition()
+    page = client.get("/fa/").content.decode()
+    assert "آموزگاران را آزاد کنید" in page
+    assert "Free the teachers" not in page
+
+
+def test_the_list_points_to_campaigns_only_in_other_languages(client):
+    open_petition(languages=("en",))
+    page = client.get("/ps/").content.decode()
+    assert 'href="/en/c/free-the-teachers/"' in page
+
+
+def test_drafts_are_not_public(client):
+    draft_petition()
+    assert client.get("/en/c/free-the-teachers/").status_code == 404
+    assert "Free the teachers" not in client.get("/en/").content.decode()
+
+
+def test_unknown_campaign_is_a_translated_404(client):
+    response = client.get("/fa/c/no-such-thing/")
+    assert response.status_code == 404
+    assert 'dir="rtl"' in response.content.decode()
+
+
+def test_petition_page_shows_text_demands_targets_total_and_form(client):
+    campaign = open_petition(goal=200)
+    confirmed_signature(campaign)
+    page = client.get("/en/c/free-the-teachers/").content.decode()
+    assert "Free the teachers" in page
+    assert "<li>Drop the charges.</li>" in page
+    assert "Minister of Justice" in page
+    assert re.search(r'data-testid="confirmed-total">1<', page)
+    assert '<progress id="progress" max="100" value="0"' in page
+    assert 'action="/en/c/free-the-teachers/sign/"' in page
+    assert "<strong>now</strong>" in page
+
+
+def test_dari_page_is_right_to_left_with_persian_digits(client):
+    campaign = open_petition(goal=1000)
+    for n in range(12):
+        confirmed_signature(campaign, email=f"s{n}@example.org")
+    page = client.get("/fa/c/free-the-teachers/").content.decode()
+    assert '<html lang="fa" dir="rtl">' in page
+    assert 'data-testid="confirmed-total">۱۲<' in page
+
+
+def test_pashto_page_is_right_to_left(client):
+    open_petition()
+    page = client.get("/ps/c/free-the-teachers/").content.decode()
+    assert '<html lang="ps" dir="rtl">' in page
+    assert "ښوونکي خوشې کړئ" in page
+
+
+def test_a_language_the_campaign_lacks_says_so_and_links_the_others(client):
+    open_petition(languages=("en", "fa"))
+    response = client.get("/ps/c/free-the-teachers/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert 'href="/en/c/free-the-teachers/"' in page
+    assert 'href="/fa/c/free-the-teachers/"' in page
+
+
+def test_a_closed_petition_shows_no_form(client):
+    campaign = open_petition()
+    campaign.close(timezone.now())
+    page = client.get("/en/c/free-the-teachers/").content.decode()
+    assert "csrfmiddlewaretoken" not in page
+    assert "closed" in page
+
+
+def test_pages_load_nothing_from_other_hosts(client):
+    open_petition()
+    for url in ["/en/", "/fa/c/free-the-teachers/", "/ps/c/free-the-teachers/"]:
+        response = client.get(url)
+        page = response.content.decode()
+        assert not re.search(r'<(script|img|iframe|source)[^>]+src="(https?:)?//', page), url
+        assert not re.search(r'<link rel="(stylesheet|icon|preload)"[^>]+href="(https?:)?//', page)
+        policy = response.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy
+        assert "unsafe-inline" not in policy
+
+
+def test_every_page_links_its_other_language_versions(client):
+    open_petition()
+    page = client.get("/en/c/free-the-teachers/").content.decode()
+    assert '<link rel="alternate" hreflang="fa"' in page
+    assert 'href="/ps/c/free-the-teachers/"' in page
+
+
+def test_root_redirects_to_the_browser_language(client):
+    response = client.get("/", headers={"accept-language": "ps,en;q=0.5"})
+    assert response.status_code == 302
+    assert response["Location"] == "/ps/"

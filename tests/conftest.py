@@ -1,0 +1,93 @@
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from django.db import connection
+
+from tests import factories
+from tests.smtp import SMTPServer
+
+# Playwright's sync API runs an event loop in the test thread; the live server's
+# database calls from the same thread are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _plain_test_settings(settings, tmp_path):
+    settings.SIGN_RATE_LIMIT = 0
+    settings.OUTBOX_DIR = tmp_path / "outbox"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def petition(db):
+    return factories.open_petition()
+
+
+@pytest.fixture
+def smtp_server():
+    with SMTPServer() as server:
+        yield server
+
+
+def database_url():
+    """The test database, as a URL another process can open."""
+    config = connection.settings_dict
+    if config["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{config['NAME']}"
+    return (f"postgres://{config['USER']}:{config['PASSWORD']}@{config['HOST'] or '127.0.0.1'}:"
+            f"{config['PORT'] or 5432}/{config['NAME']}")
+
+
+@pytest.fixture
+def worker(transactional_db, smtp_server, live_server):
+    """The real background worker, in its own process, sending to the loopback SMTP server."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "HAMSADA_SMTP_URL": smtp_server.url,
+        "HAMSADA_SITE_URL": live_server.url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hamsada.cli", "worker", "--interval", "0.1"], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    yield process
+    process.terminate()
+    output, _ = process.communicate(timeout=20)
+    assert "Traceback" not in output, output
+
+
+def wait_for(condition, timeout=20.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"gave up waiting after {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    chromium = os.environ.get("HAMSADA_CHROMIUM")
+    if not chromium:
+        raise pytest.UsageError(
+            "The browser tests need Chromium: run them with `make test`, which finds or "
+            "installs one, or set HAMSADA_CHROMIUM to a Chromium binary."
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"],
+    }

@@ -1,0 +1,57 @@
+"""State-named builders for tests: open_petition, pending_signature, confirmed_signature."""
+
+from django.utils import timezone
+
+from hamsada.campaigns.models import Campaign, CampaignText, Target
+from hamsada.organizations.models import Organization
+from hamsada.participation.actions import confirm_act, record_act
+from hamsada.participation.models import Act
+
+TEXTS = {
+    "en": {"title": "Free the teachers", "summary": "Teachers are held for teaching girls.",
+           "body": "Release them **now**.", "demands": "Release the teachers.\nDrop the charges."},
+    "fa": {"title": "آموزگاران را آزاد کنید", "summary": "آموزگاران به خاطر درس دادن به دختران زندانی اند.",
+           "body": "آنان را **همین حالا** آزاد کنید.", "demands": "آموزگاران را آزاد کنید."},
+    "ps": {"title": "ښوونکي خوشې کړئ", "summary": "ښوونکي د نجونو د تدریس له امله بندیان دي.",
+           "body": "همدا اوس یې **خوشې** کړئ.", "demands": "ښوونکي خوشې کړئ."},
+}
+
+
+def organization():
+    org, _created = Organization.objects.get_or_create(slug="org", defaults={"name": "Org"})
+    return org
+
+
+def draft_petition(slug="free-the-teachers", languages=("en", "fa", "ps"), **fields):
+    campaign = Campaign.objects.create(organization=organization(), slug=slug, **fields)
+    for language in languages:
+        CampaignText.objects.create(campaign=campaign, language=language, **TEXTS[language])
+    target = Target.objects.create(name="Minister of Justice", institution="Ministry of Justice")
+    campaign.targets.add(target)
+    return campaign
+
+
+def open_petition(slug="free-the-teachers", languages=("en", "fa", "ps"), **fields):
+    campaign = draft_petition(slug, languages, **fields)
+    campaign.open(timezone.now())
+    return campaign
+
+
+def pending_signature(campaign, email="ada@example.org", name="Ada", country="DE",
+                      language="en", show_name=False):
+    return record_act(
+        campaign, kind=Act.Kind.SIGNATURE, name=name, email=email, country=country,
+        show_name=show_name, wants_updates=False, language=language, now=timezone.now(),
+    )
+
+
+def confirmed_signature(campaign, **fields):
+    act = pending_signature(campaign, **fields)
+    act, _changed = confirm_act(act.pk, timezone.now())
+    return act
+
+
+def sign_data(**overrides):
+    data = {"name": "Ada Lovelace", "email": "ada@example.org", "country": "GB", "consent": "on"}
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

@@ -1,0 +1,72 @@
+"""A real SMTP server on loopback for tests, able to refuse mail on request."""
+
+import email
+import email.policy
+import re
+import socket
+
+from aiosmtpd.controller import Controller
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Recorder:
+    def __init__(self):
+        self.messages = []
+        self.refuse_with = None  # e.g. "451 4.3.0 Try again later"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_with:
+            return self.refuse_with
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        return "250 Message accepted"
+
+
+class SMTPServer:
+    def __init__(self):
+        self.recorder = Recorder()
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=free_port())
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+    @property
+    def port(self):
+        return self.controller.port
+
+    @property
+    def url(self):
+        return f"smtp://127.0.0.1:{self.port}"
+
+    @property
+    def messages(self):
+        return self.recorder.messages
+
+    def refuse(self, reply):
+        self.recorder.refuse_with = reply
+
+
+def text_of(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_of(message):
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+def link_in(message, kind):
+    """The first /confirm/ or /withdraw/ link in a message's text part."""
+    return re.search(rf"https?://\S+/{kind}/\S+/", text_of(message)).group(0)
