@@ -60,6 +60,8 @@ def worker(transactional_db, smtp_server, live_server):
         [sys.executable, "-m", "hamsada.cli", "worker", "--interval", "0.1"], env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
+    started = process.stdout.readline()
+    assert "Worker started" in started, started + process.stdout.read()
     yield process
     process.terminate()
     output, _ = process.communicate(timeout=20)

@@ -18,8 +18,10 @@ def sign(request, slug):
     if not campaign.accepts_acts(timezone.now()) or not campaign.text_in(get_language()):
         return campaign_detail(request, slug, status=409)
     if not allow(request, "sign", settings.SIGN_RATE_LIMIT, settings.SIGN_RATE_WINDOW):
-        return render(request, "participation/slow_down.html", {"campaign": campaign}, status=429,
-                      headers={"Retry-After": str(settings.SIGN_RATE_WINDOW)})
+        response = render(request, "participation/slow_down.html", {"campaign": campaign},
+                          status=429)
+        response["Retry-After"] = str(settings.SIGN_RATE_WINDOW)
+        return response
     form = SignForm(request.POST)
     if not form.is_valid():
         return campaign_detail(request, slug, form=form, status=400)

@@ -1,0 +1,122 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from hamsada.lib.env import smtp_options
+from hamsada.outbox.actions import claim_due_messages, send_message
+from hamsada.outbox.models import Message
+from hamsada.participation.actions import withdraw_act
+from tests.factories import pending_signature
+from tests.smtp import html_of, link_in, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def send_due(now=None):
+    now = now or timezone.now()
+    for message in claim_due_messages(now):
+        send_message(message, now)
+
+
+@pytest.fixture
+def smtp_mailer(settings, smtp_server):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": smtp_options(smtp_server.url)}}
+    return smtp_server
+
+
+def test_the_confirmation_email_is_in_the_signer_language_and_direction(petition):
+    pending_signature(petition, language="fa", name="Ada")
+    send_due()
+    [email] = mail.outbox
+    assert email.to == ["ada@example.org"]
+    assert "آموزگاران را آزاد کنید" in email.subject
+    html = email.alternatives[0].content
+    assert '<html lang="fa" dir="rtl">' in html
+    assert "/fa/confirm/" in email.body
+    assert "/fa/withdraw/" in email.body
+
+
+def test_pashto_email_is_right_to_left(petition):
+    pending_signature(petition, language="ps")
+    send_due()
+    assert 'dir="rtl"' in mail.outbox[0].alternatives[0].content
+    assert "ښوونکي خوشې کړئ" in mail.outbox[0].subject
+
+
+def test_a_message_is_claimed_by_one_worker_only(petition):
+    pending_signature(petition)
+    now = timezone.now()
+    assert len(claim_due_messages(now)) == 1
+    assert claim_due_messages(now) == []
+
+
+def test_a_message_left_by_a_dead_worker_is_claimed_again_after_its_lease(petition):
+    pending_signature(petition)
+    now = timezone.now()
+    claim_due_messages(now)  # this worker dies before sending
+    assert claim_due_messages(now + timedelta(minutes=1)) == []
+    [message] = claim_due_messages(now + timedelta(minutes=6))
+    send_message(message, now + timedelta(minutes=6))
+    assert len(mail.outbox) == 1
+    assert Message.objects.get().attempts == 2
+
+
+def test_sent_over_real_smtp_with_a_stable_message_id(smtp_mailer, petition):
+    pending_signature(petition)
+    send_due()
+    [received] = smtp_mailer.messages
+    message = Message.objects.get()
+    assert message.status == Message.Status.SENT
+    assert received["Message-ID"] == message.message_id
+    assert "/en/confirm/" in link_in(received, "confirm")
+    assert "Confirm my signature" in html_of(received)
+    assert "ada@example.org" in received["To"]
+    assert text_of(received)
+
+
+def test_a_temporary_smtp_failure_is_retried_with_back_off(smtp_mailer, petition):
+    pending_signature(petition)
+    smtp_mailer.refuse("451 4.3.0 Mailbox busy, try again later")
+    now = timezone.now()
+    send_due(now)
+    message = Message.objects.get()
+    assert message.status == Message.Status.QUEUED
+    assert message.next_attempt_at == now + timedelta(seconds=30)
+    assert "451" in message.last_error
+    send_due(now + timedelta(seconds=10))  # not due yet
+    assert Message.objects.get().attempts == 1
+    send_due(now + timedelta(seconds=31))
+    assert Message.objects.get().next_attempt_at == now + timedelta(seconds=31 + 60)
+    smtp_mailer.refuse(None)
+    send_due(now + timedelta(seconds=92))
+    assert Message.objects.get().status == Message.Status.SENT
+    assert len(smtp_mailer.messages) == 1
+
+
+def test_a_permanent_smtp_failure_is_recorded_and_not_retried(smtp_mailer, petition):
+    pending_signature(petition)
+    smtp_mailer.refuse("550 5.1.1 No such mailbox")
+    send_due()
+    message = Message.objects.get()
+    assert message.status == Message.Status.FAILED
+    assert "550" in message.last_error
+    assert claim_due_messages(timezone.now() + timedelta(days=1)) == []
+
+
+def test_an_unreachable_server_is_a_temporary_failure(settings, petition):
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2}}}
+    pending_signature(petition)
+    send_due()
+    assert Message.objects.get().status == Message.Status.QUEUED
+
+
+def test_no_email_goes_to_an_address_erased_before_sending(petition):
+    act = pending_signature(petition)
+    withdraw_act(act.pk, timezone.now())
+    send_due()
+    assert mail.outbox == []
+    assert Message.objects.get().status == Message.Status.FAILED

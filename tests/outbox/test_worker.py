@@ -1,0 +1,33 @@
+"""Sign, receive the email from a real SMTP server, follow its link, see the count:
+with the real worker process in between."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from hamsada.tally.models import totals
+from tests.conftest import wait_for
+from tests.factories import open_petition, sign_data
+from tests.smtp import link_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_sign_receive_email_confirm_and_see_the_count(worker, smtp_server):
+    petition = open_petition()
+    client = Client()
+    assert client.post("/en/c/free-the-teachers/sign/", sign_data()).status_code == 302
+    [message] = wait_for(lambda: smtp_server.messages)
+    assert "Please confirm your signature" in message["Subject"]
+    confirm = link_in(message, "confirm")
+    path = re.sub(r"^https?://[^/]+", "", confirm)
+    assert client.post(path).status_code == 302
+    assert totals(petition.pk) == {"confirmed": 1, "pending": 0}
+    page = client.get("/en/c/free-the-teachers/").content.decode()
+    assert 'data-testid="confirmed-total">1<' in page
+
+
+def test_the_worker_stops_cleanly_on_sigterm(worker):
+    worker.terminate()
+    assert worker.wait(timeout=20) == 0
