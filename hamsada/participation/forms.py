@@ -1,10 +1,25 @@
 from django import forms
 from django.core.validators import EmailValidator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hamsada.lib.countries import country_choices
 from hamsada.lib.text import clean_line
+
+
+class CountrySelect(forms.Select):
+    """Renders its options in Python: 250 countries through option templates cost
+    about 20 ms on every petition page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((code, " selected" if code == value else "", label) for code, label in self.choices),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name,
+                           flatatt(self.build_attrs(self.attrs, attrs)), options)
 
 
 class SignForm(forms.Form):
@@ -24,12 +39,13 @@ class SignForm(forms.Form):
     )
     country = forms.ChoiceField(
         label=_("Country where you live"),
+        widget=CountrySelect,
         error_messages={"required": _("Please choose a country."),
                         "invalid_choice": _("Please choose a country from the list.")},
     )
     show_name = forms.BooleanField(
         label=_("Show my name publicly as a signer"), required=False,
-        help_text=_("Off: only the total counts you."),
+        help_text=_("If you leave this unticked, you are counted in the total without your name."),
     )
     wants_updates = forms.BooleanField(
         label=_("Email me updates about this campaign"), required=False
