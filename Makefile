@@ -23,12 +23,15 @@ run: setup
 
 test: $(STAMP)
 	$(BIN)/hamsada compilemessages --ignore=.venv -v 0
-	HAMSADA_CHROMIUM="$$(bin/find-chromium)" $(BIN)/pytest $(PYTEST_ARGS)
+	chromium="$$(bin/find-chromium)" && HAMSADA_CHROMIUM="$$chromium" $(BIN)/pytest $(PYTEST_ARGS)
 
+# The same suite on PostgreSQL; DATABASE_URL names a database the tests may
+# create test_<name> beside.
 test-pg: $(STAMP)
 	$(BIN)/hamsada compilemessages --ignore=.venv -v 0
+	chromium="$$(bin/find-chromium)" && \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hamsada} \
-	HAMSADA_CHROMIUM="$$(bin/find-chromium)" $(BIN)/pytest $(PYTEST_ARGS)
+	HAMSADA_CHROMIUM="$$chromium" $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
