@@ -2,6 +2,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hamsada.campaigns.views import campaign_detail, public_campaign
@@ -12,6 +13,7 @@ from hamsada.participation.models import Act
 from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
 
 
+@sensitive_post_parameters("name", "email")
 @require_POST
 def sign(request, slug):
     campaign = public_campaign(slug)
