@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -7,10 +9,20 @@ from hamsada.campaigns.models import Campaign, CampaignText, Target
 from hamsada.tally.models import totals
 
 
+admin.site.site_header = _("Hamsada administration")
+admin.site.site_title = _("Hamsada")
+admin.site.index_title = _("Campaigns and supporters")
+
+
 class CampaignTextInline(admin.StackedInline):
     model = CampaignText
     extra = 0
     min_num = 1
+    # Each text follows its own language's direction, whatever the admin's language.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"dir": "auto", "size": 80})},
+        models.TextField: {"widget": forms.Textarea(attrs={"dir": "auto", "rows": 6})},
+    }
 
 
 def transition_action(verb, label):

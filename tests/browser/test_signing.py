@@ -15,9 +15,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def watch_hosts(page):
+    """Every host the page contacts; also fails the test on any missing resource."""
     hosts = set()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.on("response", lambda response: assert_found(response))
     return hosts
+
+
+def assert_found(response):
+    if "/static/" in response.url:
+        assert response.status == 200, response.url
 
 
 def sign(page, url, email, name="Ada Lovelace", country="AF"):
@@ -58,6 +65,9 @@ def test_sign_and_confirm_right_to_left(page, live_server, worker, smtp_server, 
     page.goto(url)
     html = page.locator("html")
     expect(html).to_have_attribute("dir", "rtl")
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert font.startswith('"Vazirmatn"') or font.startswith("Vazirmatn"), font
+    assert page.evaluate("document.fonts.check('16px Vazirmatn', 'ښ')")
     expect(html).to_have_attribute("lang", language)
     sign(page, url, "dari@example.org", name="مریم\u200cجان")
     expect(page.locator("h1")).to_contain_text(check_email)
