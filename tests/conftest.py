@@ -64,11 +64,12 @@ def worker(transactional_db, smtp_server, live_server):
     assert "Worker started" in started, started + process.stdout.read()
     yield process
     process.terminate()
-    output, _ = process.communicate(timeout=20)
+    output, _ = process.communicate(timeout=30)
+    print("Worker output:\n" + output)  # shown by pytest when a test fails
     assert "Traceback" not in output, output
 
 
-def wait_for(condition, timeout=20.0, interval=0.05):
+def wait_for(condition, timeout=60.0, interval=0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = condition()

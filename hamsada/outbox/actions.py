@@ -81,7 +81,7 @@ def send_message(message, now):
             finish(message, Message.Status.FAILED, now, error=text)
         else:
             delay = timedelta(seconds=min(30 * 2 ** (message.attempts - 1), 6 * 3600))
-            log.info("email %s will be retried in %s", message.pk, delay)
+            log.warning("email %s: %s; retrying in %s", message.pk, type(error).__name__, delay)
             Message.objects.filter(pk=message.pk).update(
                 status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text
             )

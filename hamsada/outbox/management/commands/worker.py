@@ -1,11 +1,15 @@
+import logging
 import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from hamsada.outbox.actions import claim_due_messages, send_message
+
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -23,9 +27,16 @@ class Command(BaseCommand):
         self.stdout.write("Worker started.")
         while self.running:
             close_old_connections()
-            messages = claim_due_messages(timezone.now())
-            for message in messages:
-                send_message(message, timezone.now())
+            try:
+                messages = claim_due_messages(timezone.now())
+                for message in messages:
+                    send_message(message, timezone.now())
+            except DatabaseError as error:
+                # The database restarting or busy is no reason to stop sending:
+                # claimed messages come back when their lease ends.
+                log.warning("worker: database unavailable (%s); retrying", type(error).__name__)
+                messages = []
+                time.sleep(min(5, interval * 10))
             if once:
                 break
             if not messages:
