@@ -80,8 +80,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
-                             "NAME": VAR_DIR / "hamsada.sqlite3"}}
+    DATABASES = {
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "hamsada.sqlite3"}
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -114,9 +115,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Languages. Django does not know Pashto; it is registered here, right-to-left.
-LANG_INFO.setdefault(
-    "ps", {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"}
-)
+LANG_INFO.setdefault("ps", {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"})
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fa", "دری"), ("ps", "پښتو")]
 LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "ps"]
@@ -179,11 +178,19 @@ DEV_OUTBOX = not PRODUCTION and not SMTP_URL
 if SMTP_URL:
     from hamsada.lib.env import smtp_options
 
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                           "OPTIONS": smtp_options(SMTP_URL)}}
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": smtp_options(SMTP_URL),
+        }
+    }
 else:
-    MAILERS = {"default": {"BACKEND": "hamsada.outbox.backends.OutboxDirectoryBackend",
-                           "OPTIONS": {"directory": str(OUTBOX_DIR)}}}
+    MAILERS = {
+        "default": {
+            "BACKEND": "hamsada.outbox.backends.OutboxDirectoryBackend",
+            "OPTIONS": {"directory": str(OUTBOX_DIR)},
+        }
+    }
 
 # Participation rules.
 CONFIRM_LINK_MAX_AGE = env_int("HAMSADA_CONFIRM_LINK_DAYS", 14) * 86400

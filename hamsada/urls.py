@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 from django.views.i18n import set_language
 
 from hamsada.campaigns import views as campaigns

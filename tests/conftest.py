@@ -43,8 +43,10 @@ def database_url():
     config = connection.settings_dict
     if config["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{config['NAME']}"
-    return (f"postgres://{config['USER']}:{config['PASSWORD']}@{config['HOST'] or '127.0.0.1'}:"
-            f"{config['PORT'] or 5432}/{config['NAME']}")
+    return (
+        f"postgres://{config['USER']}:{config['PASSWORD']}@{config['HOST'] or '127.0.0.1'}:"
+        f"{config['PORT'] or 5432}/{config['NAME']}"
+    )
 
 
 @pytest.fixture
@@ -57,8 +59,11 @@ def worker(transactional_db, smtp_server, live_server):
         "HAMSADA_SITE_URL": live_server.url,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "hamsada.cli", "worker", "--interval", "0.1"], env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "hamsada.cli", "worker", "--interval", "0.1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     started = process.stdout.readline()
     assert "Worker started" in started, started + process.stdout.read()
@@ -90,7 +95,14 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": chromium,
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"],
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
     }

@@ -8,12 +8,24 @@ from hamsada.participation.actions import confirm_act, record_act
 from hamsada.participation.models import Act
 
 TEXTS = {
-    "en": {"title": "Free the teachers", "summary": "Teachers are held for teaching girls.",
-           "body": "Release them **now**.", "demands": "Release the teachers.\nDrop the charges."},
-    "fa": {"title": "آموزگاران را آزاد کنید", "summary": "آموزگاران به خاطر درس دادن به دختران زندانی اند.",
-           "body": "آنان را **همین حالا** آزاد کنید.", "demands": "آموزگاران را آزاد کنید."},
-    "ps": {"title": "ښوونکي خوشې کړئ", "summary": "ښوونکي د نجونو د تدریس له امله بندیان دي.",
-           "body": "همدا اوس یې **خوشې** کړئ.", "demands": "ښوونکي خوشې کړئ."},
+    "en": {
+        "title": "Free the teachers",
+        "summary": "Teachers are held for teaching girls.",
+        "body": "Release them **now**.",
+        "demands": "Release the teachers.\nDrop the charges.",
+    },
+    "fa": {
+        "title": "آموزگاران را آزاد کنید",
+        "summary": "آموزگاران به خاطر درس دادن به دختران زندانی اند.",
+        "body": "آنان را **همین حالا** آزاد کنید.",
+        "demands": "آموزگاران را آزاد کنید.",
+    },
+    "ps": {
+        "title": "ښوونکي خوشې کړئ",
+        "summary": "ښوونکي د نجونو د تدریس له امله بندیان دي.",
+        "body": "همدا اوس یې **خوشې** کړئ.",
+        "demands": "ښوونکي خوشې کړئ.",
+    },
 }
 
 
@@ -37,11 +49,19 @@ def open_petition(slug="free-the-teachers", languages=("en", "fa", "ps"), **fiel
     return campaign
 
 
-def pending_signature(campaign, email="ada@example.org", name="Ada", country="DE",
-                      language="en", show_name=False):
+def pending_signature(
+    campaign, email="ada@example.org", name="Ada", country="DE", language="en", show_name=False
+):
     return record_act(
-        campaign, kind=Act.Kind.SIGNATURE, name=name, email=email, country=country,
-        show_name=show_name, wants_updates=False, language=language, now=timezone.now(),
+        campaign,
+        kind=Act.Kind.SIGNATURE,
+        name=name,
+        email=email,
+        country=country,
+        show_name=show_name,
+        wants_updates=False,
+        language=language,
+        now=timezone.now(),
     )
 
 

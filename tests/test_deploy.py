@@ -14,8 +14,13 @@ PRODUCTION = {
 def hamsada(*args, **env):
     # As a real deployment starts it: without the test session's async override.
     base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return subprocess.run([sys.executable, "-m", "hamsada.cli", *args],
-                          env={**base, **env}, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "hamsada.cli", *args],
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_deploy_check_is_clean_with_production_settings():

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from hamsada.campaigns.models import Campaign, CampaignText, Target
 from hamsada.tally.models import totals
 
-
 admin.site.site_header = _("Hamsada administration")
 admin.site.site_title = _("Hamsada")
 admin.site.index_title = _("Campaigns and supporters")
@@ -35,7 +34,8 @@ def transition_action(verb, label):
                 modeladmin.message_user(request, f"{campaign}: {error.messages[0]}", messages.ERROR)
             else:
                 modeladmin.message_user(
-                    request, _("%(campaign)s is now %(status)s.")
+                    request,
+                    _("%(campaign)s is now %(status)s.")
                     % {"campaign": campaign, "status": campaign.get_status_display()},
                 )
 

@@ -58,8 +58,9 @@ class Campaign(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     goal = models.PositiveIntegerField(_("goal"), null=True, blank=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
-    targets = models.ManyToManyField(Target, blank=True, related_name="campaigns",
-                                     verbose_name=_("targets"))
+    targets = models.ManyToManyField(
+        Target, blank=True, related_name="campaigns", verbose_name=_("targets")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)

@@ -12,7 +12,8 @@ from hamsada.tally.models import totals
 def public_campaign(slug):
     return get_object_or_404(
         Campaign.objects.prefetch_related("texts", "targets"),
-        slug=slug, status__in=Campaign.PUBLIC_STATUSES,
+        slug=slug,
+        status__in=Campaign.PUBLIC_STATUSES,
     )
 
 
@@ -38,8 +39,10 @@ def campaign_detail(request, slug, form=None, status=200):
     text = campaign.text_in(get_language())
     if text is None:
         return render(
-            request, "campaigns/missing_language.html",
-            {"campaign": campaign, "texts": list(campaign.texts.all())}, status=404,
+            request,
+            "campaigns/missing_language.html",
+            {"campaign": campaign, "texts": list(campaign.texts.all())},
+            status=404,
         )
     counts = totals(campaign.pk)
     return render(
@@ -53,7 +56,8 @@ def campaign_detail(request, slug, form=None, status=200):
             "accepting": campaign.accepts_acts(timezone.now()),
             "form": form or SignForm(),
             "other_languages": [
-                (code, name) for code, name in settings.LANGUAGES
+                (code, name)
+                for code, name in settings.LANGUAGES
                 if code != text.language and campaign.text_in(code)
             ],
         },
@@ -73,10 +77,16 @@ def thanks(request, slug):
     if text is None:
         raise Http404
     url = request.build_absolute_uri(campaign_path(campaign))
-    return render(request, "campaigns/thanks.html", {
-        "campaign": campaign, "text": text, "counts": totals(campaign.pk),
-        "share_url": url,
-    })
+    return render(
+        request,
+        "campaigns/thanks.html",
+        {
+            "campaign": campaign,
+            "text": text,
+            "counts": totals(campaign.pk),
+            "share_url": url,
+        },
+    )
 
 
 def campaign_path(campaign):

@@ -8,8 +8,12 @@ def languages(request):
     current = get_language()
     return {
         "language_links": [
-            {"code": code, "name": name, "url": translate_url(request.path, code),
-             "current": code == current}
+            {
+                "code": code,
+                "name": name,
+                "url": translate_url(request.path, code),
+                "current": code == current,
+            }
             for code, name in settings.LANGUAGES
         ],
         "site_url": settings.SITE_URL,

@@ -7,8 +7,9 @@ from babel import Locale
 # Afghan Dari, not Iranian Persian.
 CLDR_LOCALES = {"en": "en", "fa": "fa_AF", "ps": "ps"}
 CODES = sorted(
-    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
-    and code not in {"EU", "EZ", "UN", "XA", "XB", "ZZ", "QO"}
+    code
+    for code in Locale("en").territories
+    if len(code) == 2 and code.isalpha() and code not in {"EU", "EZ", "UN", "XA", "XB", "ZZ", "QO"}
 )
 
 

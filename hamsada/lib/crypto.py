@@ -18,9 +18,22 @@ from django.conf import settings
 # Providers that deliver a.b+tag@ to ab@ (dots) or ab+tag@ to ab@ (tags).
 IGNORES_DOTS = {"gmail.com", "googlemail.com"}
 IGNORES_PLUS_TAGS = {
-    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com",
-    "protonmail.com", "proton.me", "pm.me", "fastmail.com", "icloud.com", "me.com",
-    "riseup.net", "tutanota.com", "tuta.io", "yandex.com", "yandex.ru",
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "protonmail.com",
+    "proton.me",
+    "pm.me",
+    "fastmail.com",
+    "icloud.com",
+    "me.com",
+    "riseup.net",
+    "tutanota.com",
+    "tuta.io",
+    "yandex.com",
+    "yandex.ru",
 }
 DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 
@@ -60,4 +73,5 @@ def decrypt(token: str) -> str:
 
 def client_digest(ip_address: str) -> str:
     """A keyed hash of the client's address, for rate limits; the address is never kept."""
-    return hmac.new(_derived_key("client-address"), ip_address.encode(), hashlib.sha256).hexdigest()[:32]
+    key = _derived_key("client-address")
+    return hmac.new(key, ip_address.encode(), hashlib.sha256).hexdigest()[:32]

@@ -71,7 +71,9 @@ def smtp_options(url: str) -> dict:
     """Mailer options from smtp://user:password@host:port?tls=1 (or smtps:// for SSL)."""
     parts = urlsplit(url)
     if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
-        raise ImproperlyConfigured("HAMSADA_SMTP_URL must look like smtp://user:pass@host:587?tls=1")
+        raise ImproperlyConfigured(
+            "HAMSADA_SMTP_URL must look like smtp://user:pass@host:587?tls=1"
+        )
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     return {
         "host": parts.hostname,

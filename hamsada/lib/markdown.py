@@ -1,13 +1,32 @@
 """Campaign texts are Markdown, rendered and then sanitised."""
 
 import nh3
-from markdown_it import MarkdownIt
 from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "h2", "h3", "h4",
-    "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "code",
+    "pre",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 
 

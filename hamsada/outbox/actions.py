@@ -26,9 +26,9 @@ def queue_email(act, kind, now):
     address gets more than that many emails for one act, however often it signs.
     Returns the Message, or None when the limit is reached.
     """
-    allowed = Act.objects.filter(
-        pk=act.pk, emails_sent__lt=settings.MAX_EMAILS_PER_ACT
-    ).update(emails_sent=F("emails_sent") + 1)
+    allowed = Act.objects.filter(pk=act.pk, emails_sent__lt=settings.MAX_EMAILS_PER_ACT).update(
+        emails_sent=F("emails_sent") + 1
+    )
     if not allowed:
         return None
     return Message.objects.create(

@@ -5,8 +5,16 @@ from hamsada.outbox.models import Message
 
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "language", "status", "attempts", "created_at", "sent_at",
-                    "last_error"]
+    list_display = [
+        "id",
+        "kind",
+        "language",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "last_error",
+    ]
     list_filter = ["status", "kind"]
 
     def has_add_permission(self, request):

@@ -14,8 +14,11 @@ class OutboxConfig(AppConfig):
 
 def smtp_configured(app_configs, **kwargs):
     if settings.PRODUCTION and not settings.SMTP_URL:
-        return [checks.Error(
-            "HAMSADA_SMTP_URL is not set: supporters would never receive their "
-            "confirmation emails.", id="hamsada.E001",
-        )]
+        return [
+            checks.Error(
+                "HAMSADA_SMTP_URL is not set: supporters would never receive their "
+                "confirmation emails.",
+                id="hamsada.E001",
+            )
+        ]
     return []

@@ -22,9 +22,7 @@ class Message(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    act = models.ForeignKey(
-        "participation.Act", on_delete=models.CASCADE, related_name="messages"
-    )
+    act = models.ForeignKey("participation.Act", on_delete=models.CASCADE, related_name="messages")
     language = models.CharField(_("language"), max_length=5)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -44,8 +42,9 @@ class Message(models.Model):
     @property
     def message_id(self):
         """Stable across retries, so a message delivered twice is recognised as one."""
-        from django.conf import settings
         from urllib.parse import urlsplit
+
+        from django.conf import settings
 
         host = urlsplit(settings.SITE_URL).hostname or "localhost"
         return f"<message-{self.pk}-{self.created_at:%Y%m%d%H%M%S}@{host}>"

@@ -24,8 +24,14 @@ def outbox(request):
     messages = []
     for path in paths:
         message = read(path)
-        messages.append({"name": path.name, "to": message["To"], "subject": message["Subject"],
-                         "date": message["Date"]})
+        messages.append(
+            {
+                "name": path.name,
+                "to": message["To"],
+                "subject": message["Subject"],
+                "date": message["Date"],
+            }
+        )
     return render(request, "outbox/list.html", {"messages": messages})
 
 
@@ -36,10 +42,14 @@ def outbox_message(request, name):
     message = read(path)
     text = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
-    return render(request, "outbox/message.html", {
-        "message": message,
-        "message_id": message["Message-ID"],
-        "text": text.get_content() if text else "",
-        "has_html": html is not None,
-        "language": message["Content-Language"] or "en",
-    })
+    return render(
+        request,
+        "outbox/message.html",
+        {
+            "message": message,
+            "message_id": message["Message-ID"],
+            "text": text.get_content() if text else "",
+            "has_html": html is not None,
+            "language": message["Content-Language"] or "en",
+        },
+    )

@@ -26,9 +26,15 @@ def record_act(campaign, *, kind, name, email, country, show_name, wants_updates
     try:
         with transaction.atomic():
             act = Act.objects.create(
-                campaign=campaign, kind=kind, name=name, country=country,
-                email_encrypted=crypto.encrypt(email), email_digest=digest,
-                show_name=show_name, wants_updates=wants_updates, language=language,
+                campaign=campaign,
+                kind=kind,
+                name=name,
+                country=country,
+                email_encrypted=crypto.encrypt(email),
+                email_digest=digest,
+                show_name=show_name,
+                wants_updates=wants_updates,
+                language=language,
                 created_at=now,
             )
     except IntegrityError:
@@ -68,11 +74,19 @@ def withdraw_act(act_id, now):
     """
     act = Act.objects.select_related("campaign").get(pk=act_id)
     was = act.status
-    changed = Act.objects.filter(pk=act_id, status=was).exclude(
-        status=Act.Status.WITHDRAWN
-    ).update(
-        status=Act.Status.WITHDRAWN, withdrawn_at=now, name="", email_encrypted="",
-        email_digest=None, country="", show_name=False, wants_updates=False,
+    changed = (
+        Act.objects.filter(pk=act_id, status=was)
+        .exclude(status=Act.Status.WITHDRAWN)
+        .update(
+            status=Act.Status.WITHDRAWN,
+            withdrawn_at=now,
+            name="",
+            email_encrypted="",
+            email_digest=None,
+            country="",
+            show_name=False,
+            wants_updates=False,
+        )
     )
     if changed:
         field = "confirmed" if was == Act.Status.CONFIRMED else "pending"

@@ -8,11 +8,32 @@ from hamsada.participation.models import Act
 class ActAdmin(admin.ModelAdmin):
     """Read-only: acts change only through the pipeline. Email addresses are not shown."""
 
-    list_display = ["id", "campaign", "kind", "status", "public_name", "country", "language",
-                    "created_at", "confirmed_at"]
+    list_display = [
+        "id",
+        "campaign",
+        "kind",
+        "status",
+        "public_name",
+        "country",
+        "language",
+        "created_at",
+        "confirmed_at",
+    ]
     list_filter = ["status", "kind", "campaign", "language"]
-    fields = ["campaign", "kind", "status", "name", "show_name", "country", "wants_updates",
-              "language", "emails_sent", "created_at", "confirmed_at", "withdrawn_at"]
+    fields = [
+        "campaign",
+        "kind",
+        "status",
+        "name",
+        "show_name",
+        "country",
+        "wants_updates",
+        "language",
+        "emails_sent",
+        "created_at",
+        "confirmed_at",
+        "withdrawn_at",
+    ]
     readonly_fields = fields
     list_select_related = ["campaign"]
 

@@ -15,36 +15,49 @@ class CountrySelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         options = format_html_join(
-            "", '<option value="{}"{}>{}</option>',
+            "",
+            '<option value="{}"{}>{}</option>',
             ((code, " selected" if code == value else "", label) for code, label in self.choices),
         )
-        return format_html('<select name="{}"{}>{}</select>', name,
-                           flatatt(self.build_attrs(self.attrs, attrs)), options)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
 
 
 class SignForm(forms.Form):
     """A signature: the fields every act kind shares."""
 
     name = forms.CharField(
-        label=_("Your name"), max_length=120,
-        error_messages={"required": _("Please write your name."),
-                        "max_length": _("Please shorten your name to 120 characters.")},
+        label=_("Your name"),
+        max_length=120,
+        error_messages={
+            "required": _("Please write your name."),
+            "max_length": _("Please shorten your name to 120 characters."),
+        },
     )
     email = forms.CharField(
         label=_("Your email address"),
         max_length=254,
-        error_messages={"required": _("Please write your email address."),
-                        "max_length": _("This email address is too long.")},
+        error_messages={
+            "required": _("Please write your email address."),
+            "max_length": _("This email address is too long."),
+        },
         help_text=_("We send you a link to confirm. It is stored encrypted and never shown."),
     )
     country = forms.ChoiceField(
         label=_("Country where you live"),
         widget=CountrySelect,
-        error_messages={"required": _("Please choose a country."),
-                        "invalid_choice": _("Please choose a country from the list.")},
+        error_messages={
+            "required": _("Please choose a country."),
+            "invalid_choice": _("Please choose a country from the list."),
+        },
     )
     show_name = forms.BooleanField(
-        label=_("Show my name publicly as a signer"), required=False,
+        label=_("Show my name publicly as a signer"),
+        required=False,
         help_text=_("If you leave this unticked, you are counted in the total without your name."),
     )
     wants_updates = forms.BooleanField(
@@ -61,9 +74,10 @@ class SignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Choose a country")), *country_choices(
-            get_language()
-        )]
+        self.fields["country"].choices = [
+            ("", _("Choose a country")),
+            *country_choices(get_language()),
+        ]
         self.fields["name"].widget.attrs.update({"autocomplete": "name", "dir": "auto"})
         self.fields["email"].widget = forms.EmailInput(
             attrs={"autocomplete": "email", "dir": "ltr", "maxlength": 254}

@@ -24,7 +24,9 @@ class Act(models.Model):
     COUNTED_STATUSES = [Status.PENDING, Status.CONFIRMED]
 
     campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.PROTECT, related_name="acts",
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        related_name="acts",
         verbose_name=_("campaign"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.SIGNATURE)
@@ -33,7 +35,9 @@ class Act(models.Model):
     # Encrypted address (for sending) and keyed digest (for deduplication); both
     # are erased when the act is withdrawn.
     email_encrypted = models.TextField(blank=True, editable=False)
-    email_digest = models.CharField(max_length=64, null=True, editable=False)
+    # NULL, not "", once erased: the unique constraint ignores NULLs, so any number
+    # of withdrawn acts can stand beside the address signing again.
+    email_digest = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
     country = models.CharField(_("country"), max_length=2, blank=True)
     show_name = models.BooleanField(_("name shown publicly"), default=False)
     wants_updates = models.BooleanField(_("wants updates"), default=False)
@@ -47,9 +51,7 @@ class Act(models.Model):
         verbose_name = _("supporter act")
         verbose_name_plural = _("supporter acts")
         constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "email_digest"], name="one_act_per_address"
-            )
+            models.UniqueConstraint(fields=["campaign", "email_digest"], name="one_act_per_address")
         ]
         indexes = [models.Index(fields=["campaign", "status"])]
 

@@ -20,17 +20,23 @@ def sign(request, slug):
     if not campaign.accepts_acts(timezone.now()) or not campaign.text_in(get_language()):
         return campaign_detail(request, slug, status=409)
     if not allow(request, "sign", settings.SIGN_RATE_LIMIT, settings.SIGN_RATE_WINDOW):
-        response = render(request, "participation/slow_down.html", {"campaign": campaign},
-                          status=429)
+        response = render(
+            request, "participation/slow_down.html", {"campaign": campaign}, status=429
+        )
         response["Retry-After"] = str(settings.SIGN_RATE_WINDOW)
         return response
     form = SignForm(request.POST)
     if not form.is_valid():
         return campaign_detail(request, slug, form=form, status=400)
     record_act(
-        campaign, kind=Act.Kind.SIGNATURE, language=get_language(), now=timezone.now(),
-        **{field: form.cleaned_data[field]
-           for field in ("name", "email", "country", "show_name", "wants_updates")},
+        campaign,
+        kind=Act.Kind.SIGNATURE,
+        language=get_language(),
+        now=timezone.now(),
+        **{
+            field: form.cleaned_data[field]
+            for field in ("name", "email", "country", "show_name", "wants_updates")
+        },
     )
     return redirect("check_email", slug=campaign.slug)
 

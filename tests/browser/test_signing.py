@@ -57,8 +57,9 @@ def test_sign_and_confirm_in_english(page, live_server, worker, smtp_server):
 
 
 @pytest.mark.parametrize(("language", "check_email"), [("fa", "ایمیل"), ("ps", "برېښنالیک")])
-def test_sign_and_confirm_right_to_left(page, live_server, worker, smtp_server, language,
-                                        check_email):
+def test_sign_and_confirm_right_to_left(
+    page, live_server, worker, smtp_server, language, check_email
+):
     petition = open_petition()
     hosts = watch_hosts(page)
     url = f"{live_server.url}/{language}/c/free-the-teachers/"
@@ -124,6 +125,7 @@ def test_petition_page_fits_a_phone_screen(browser, live_server, language):
     for path in [f"/{language}/", f"/{language}/c/free-the-teachers/"]:
         page.goto(live_server.url + path)
         overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, (path, overflow)
     context.close()

@@ -11,8 +11,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def dev_outbox(settings, tmp_path):
-    settings.MAILERS = {"default": {"BACKEND": "hamsada.outbox.backends.OutboxDirectoryBackend",
-                                    "OPTIONS": {"directory": str(settings.OUTBOX_DIR)}}}
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "hamsada.outbox.backends.OutboxDirectoryBackend",
+            "OPTIONS": {"directory": str(settings.OUTBOX_DIR)},
+        }
+    }
     return settings.OUTBOX_DIR
 
 

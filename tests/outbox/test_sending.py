@@ -22,8 +22,12 @@ def send_due(now=None):
 
 @pytest.fixture
 def smtp_mailer(settings, smtp_server):
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": smtp_options(smtp_server.url)}}
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": smtp_options(smtp_server.url),
+        }
+    }
     return smtp_server
 
 
@@ -107,8 +111,12 @@ def test_a_permanent_smtp_failure_is_recorded_and_not_retried(smtp_mailer, petit
 
 
 def test_an_unreachable_server_is_a_temporary_failure(settings, petition):
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2}}}
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
     pending_signature(petition)
     send_due()
     assert Message.objects.get().status == Message.Status.QUEUED

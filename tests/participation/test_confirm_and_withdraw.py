@@ -133,7 +133,12 @@ def test_withdrawing_uncounts_and_erases_personal_data(client, petition):
     act.refresh_from_db()
     assert act.status == Act.Status.WITHDRAWN
     assert (act.name, act.email_encrypted, act.email_digest, act.country, act.show_name) == (
-        "", "", None, "", False)
+        "",
+        "",
+        None,
+        "",
+        False,
+    )
     assert act.withdrawn_at is not None
     assert totals(petition.pk) == {"confirmed": 0, "pending": 0}
     assert recount(repair=False) == []

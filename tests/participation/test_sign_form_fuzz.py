@@ -12,8 +12,11 @@ from hamsada.participation.models import Act
 
 pytestmark = pytest.mark.django_db
 SIGN_URL = "/en/c/free-the-teachers/sign/"
-FUZZ = settings(max_examples=1200, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=1200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 awkward_text = st.one_of(
     st.text(max_size=300),
@@ -59,13 +62,15 @@ def test_generated_form_input_never_fails_and_refusals_store_nothing(client, pet
 @given(body=st.binary(max_size=400))
 def test_raw_bytes_including_invalid_utf8_never_fail(client, petition, body):
     before = counts()
-    response = client.generic("POST", SIGN_URL, body,
-                              content_type="application/x-www-form-urlencoded")
+    response = client.generic(
+        "POST", SIGN_URL, body, content_type="application/x-www-form-urlencoded"
+    )
     check(response, before)
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(path=st.text(min_size=1, max_size=80))
 def test_generated_links_and_slugs_never_fail(client, petition, path):
     for url in (f"/en/c/{path}/", f"/en/confirm/{path}/", f"/en/withdraw/{path}/"):
@@ -77,8 +82,8 @@ def test_generated_links_and_slugs_never_fail(client, petition, path):
 
 def test_a_valid_generated_shape_is_accepted(client, petition):
     """The generator can produce accepted input, so the refusals above mean something."""
-    body = urlencode({"name": "Ada", "email": "ada@example.org", "country": "AF",
-                      "consent": "on"})
-    response = client.generic("POST", SIGN_URL, body,
-                              content_type="application/x-www-form-urlencoded")
+    body = urlencode({"name": "Ada", "email": "ada@example.org", "country": "AF", "consent": "on"})
+    response = client.generic(
+        "POST", SIGN_URL, body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 302

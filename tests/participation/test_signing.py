@@ -18,7 +18,12 @@ def test_signing_stores_a_pending_act_and_queues_its_email_then_says_check_email
     assert "Check your email" in response.content.decode()
     act = Act.objects.get()
     assert (act.status, act.name, act.country, act.show_name, act.wants_updates) == (
-        "pending", "Ada Lovelace", "GB", True, False)
+        "pending",
+        "Ada Lovelace",
+        "GB",
+        True,
+        False,
+    )
     assert act.email == "ada@example.org"
     assert Message.objects.get().kind == Message.Kind.CONFIRM
     assert totals(petition.pk) == {"confirmed": 0, "pending": 1}
@@ -42,14 +47,17 @@ def test_name_and_choices_default_to_private(client, petition):
 
 def test_signing_twice_gives_the_same_page_and_an_already_signed_email(client, petition):
     first = client.post(SIGN_URL, sign_data(), follow=True)
-    second = client.post(SIGN_URL, sign_data(email="ADA@example.org", name="Someone else"),
-                         follow=True)
+    second = client.post(
+        SIGN_URL, sign_data(email="ADA@example.org", name="Someone else"), follow=True
+    )
     assert first.redirect_chain == second.redirect_chain
     assert first.content == second.content
     assert Act.objects.count() == 1
     assert Act.objects.get().name == "Ada Lovelace"
     assert list(Message.objects.order_by("pk").values_list("kind", flat=True)) == [
-        "confirm", "already_signed"]
+        "confirm",
+        "already_signed",
+    ]
     assert totals(petition.pk) == {"confirmed": 0, "pending": 1}
 
 

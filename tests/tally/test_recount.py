@@ -47,8 +47,13 @@ def test_hamsada_recount_check_exits_non_zero_on_drift_and_zero_after_repair():
     env = {**os.environ, "DATABASE_URL": database_url()}
 
     def hamsada(*args):
-        return subprocess.run([sys.executable, "-m", "hamsada.cli", "recount", *args],
-                              env=env, capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "hamsada.cli", "recount", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     check = hamsada("--check")
     assert check.returncode == 1

@@ -8,7 +8,7 @@ from hamsada.campaigns.models import Campaign, CampaignText, Target
 from hamsada.organizations.models import Organization
 
 DEMO_USERNAME = "organiser"
-DEMO_PASSWORD = "hamsada-demo"  # noqa: S105 - printed on purpose; demo instances only
+DEMO_PASSWORD = "hamsada-demo"
 
 PETITIONS = [
     {

@@ -20,11 +20,24 @@ class Command(BaseCommand):
     def handle(self, *args, port, host, web_workers, threads, **options):
         # Links in emails point at this server unless the deployment says otherwise.
         os.environ.setdefault("HAMSADA_SITE_URL", f"http://{host}:{port}")
-        web = subprocess.Popen([
-            sys.executable, "-m", "gunicorn", "hamsada.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(web_workers),
-            "--threads", str(threads), "--graceful-timeout", "10", "--log-level", "warning",
-        ])
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "hamsada.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(web_workers),
+                "--threads",
+                str(threads),
+                "--graceful-timeout",
+                "10",
+                "--log-level",
+                "warning",
+            ]
+        )
         worker = subprocess.Popen([sys.executable, "-m", "hamsada.cli", "worker"])
         children = [web, worker]
         stopping = False

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from hamsada.outbox.actions import claim_due_messages, send_message
 
-
 log = logging.getLogger(__name__)
 
 
@@ -16,8 +15,9 @@ class Command(BaseCommand):
     help = "Runs the background worker: sends queued email until stopped (SIGTERM or Ctrl-C)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=0.5,
-                            help="seconds to wait when nothing is due")
+        parser.add_argument(
+            "--interval", type=float, default=0.5, help="seconds to wait when nothing is due"
+        )
         parser.add_argument("--once", action="store_true", help="send what is due, then exit")
 
     def handle(self, *args, interval, once, **options):
