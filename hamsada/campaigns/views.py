@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 
 from hamsada.campaigns.models import Campaign
 from hamsada.participation.forms import SignForm
+from hamsada.participation.models import Act
 from hamsada.tally.models import totals
 
 
@@ -53,6 +54,7 @@ def campaign_detail(request, slug, form=None, status=200):
             "text": text,
             "counts": counts,
             "progress": progress(counts["confirmed"], campaign.goal),
+            "public_signers": Act.recent_public(campaign),
             "accepting": campaign.accepts_acts(timezone.now()),
             "form": form or SignForm(),
             "other_languages": [

@@ -53,10 +53,23 @@ class Act(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "email_digest"], name="one_act_per_address")
         ]
-        indexes = [models.Index(fields=["campaign", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "status"]),
+            # Recent public signers, read on every campaign page without a sort.
+            models.Index(
+                fields=["campaign", "show_name", "status", "-confirmed_at"], name="public_signers"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @classmethod
+    def recent_public(cls, campaign, limit=10):
+        """The latest confirmed supporters who chose to be named."""
+        return cls.objects.filter(
+            campaign=campaign, show_name=True, status=cls.Status.CONFIRMED
+        ).order_by("-confirmed_at").only("name", "country", "confirmed_at")[:limit]
 
     @property
     def email(self):

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.factories import confirmed_signature, draft_petition, open_petition
+from tests.factories import confirmed_signature, draft_petition, open_petition, pending_signature
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,14 @@ def test_root_redirects_to_the_browser_language(client):
     response = client.get("/", headers={"accept-language": "ps,en;q=0.5"})
     assert response.status_code == 302
     assert response["Location"] == "/ps/"
+
+
+def test_only_confirmed_signers_who_chose_it_are_named(client):
+    campaign = open_petition()
+    confirmed_signature(campaign, name="Named Person", email="a@example.org", show_name=True)
+    confirmed_signature(campaign, name="Quiet Person", email="b@example.org", show_name=False)
+    pending_signature(campaign, name="Pending Person", email="c@example.org", show_name=True)
+    page = client.get("/en/c/free-the-teachers/").content.decode()
+    assert "<bdi>Named Person</bdi>" in page
+    assert "Quiet Person" not in page
+    assert "Pending Person" not in page
