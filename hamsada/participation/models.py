@@ -67,9 +67,11 @@ class Act(models.Model):
     @classmethod
     def recent_public(cls, campaign, limit=10):
         """The latest confirmed supporters who chose to be named."""
-        return cls.objects.filter(
-            campaign=campaign, show_name=True, status=cls.Status.CONFIRMED
-        ).order_by("-confirmed_at").only("name", "country", "confirmed_at")[:limit]
+        return (
+            cls.objects.filter(campaign=campaign, show_name=True, status=cls.Status.CONFIRMED)
+            .order_by("-confirmed_at")
+            .only("name", "country", "confirmed_at")[:limit]
+        )
 
     @property
     def email(self):

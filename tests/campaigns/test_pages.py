@@ -113,3 +113,9 @@ def test_only_confirmed_signers_who_chose_it_are_named(client):
     assert "<bdi>Named Person</bdi>" in page
     assert "Quiet Person" not in page
     assert "Pending Person" not in page
+
+
+def test_the_last_language_read_is_remembered_for_the_bare_address(client, db):
+    client.get("/fa/", headers={"accept-language": "en"})
+    response = client.get("/", headers={"accept-language": "en"})
+    assert response["Location"] == "/fa/"
