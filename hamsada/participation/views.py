@@ -69,7 +69,8 @@ def confirm(request, token):
         act, _changed = confirm_act(act.pk, timezone.now())
     if act.status == Act.Status.CONFIRMED:
         return redirect("thanks", slug=act.campaign.slug)
-    return render(request, "participation/confirm.html", {"act": act, "token": token})
+    text = act.campaign.text_in(get_language()) or act.campaign.texts.first()
+    return render(request, "participation/confirm.html", {"act": act, "token": token, "text": text})
 
 
 @require_http_methods(["GET", "POST"])
