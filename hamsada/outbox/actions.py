@@ -1,6 +1,7 @@
 """Queueing and sending email. The outbox table is the queue."""
 
 import logging
+import re
 import smtplib
 from datetime import timedelta
 
@@ -14,6 +15,7 @@ from hamsada.outbox.models import Message
 from hamsada.participation.models import Act
 
 log = logging.getLogger(__name__)
+ADDRESS = re.compile(r"[^\s<>'\"]+@[^\s<>'\"]+")
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 10
 
@@ -75,7 +77,9 @@ def send_message(message, now):
     try:
         mailers.default.send_messages([render_message(message, act)])
     except (smtplib.SMTPException, OSError) as error:
-        text = f"{type(error).__name__}: {error}"[:300]
+        # Servers quote the address back ("550 <ada@…>: no such user"); it must
+        # not end up in the database unencrypted.
+        text = ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")[:300]
         if is_permanent(error) or message.attempts >= MAX_ATTEMPTS:
             log.warning("email %s failed for good: %s", message.pk, type(error).__name__)
             finish(message, Message.Status.FAILED, now, error=text)

@@ -102,11 +102,12 @@ def test_a_temporary_smtp_failure_is_retried_with_back_off(smtp_mailer, petition
 
 def test_a_permanent_smtp_failure_is_recorded_and_not_retried(smtp_mailer, petition):
     pending_signature(petition)
-    smtp_mailer.refuse("550 5.1.1 No such mailbox")
+    smtp_mailer.refuse("550 5.1.1 <ada@example.org>: No such mailbox")
     send_due()
     message = Message.objects.get()
     assert message.status == Message.Status.FAILED
     assert "550" in message.last_error
+    assert "ada@example.org" not in message.last_error
     assert claim_due_messages(timezone.now() + timedelta(days=1)) == []
 
 
