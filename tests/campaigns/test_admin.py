@@ -1,0 +1,118 @@
+"""Organisers write, translate, open and close petitions in the admin."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from hamsada.campaigns.models import Campaign
+from hamsada.organizations.models import Organization
+from tests.factories import draft_petition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser(client):
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    client.login(username="organiser", password="hamsada-demo")
+    return User.objects.get(username="organiser")
+
+
+def test_the_demo_organiser_is_staff_but_not_superuser(organiser):
+    assert organiser.is_staff
+    assert not organiser.is_superuser
+
+
+def test_demo_loads_once(organiser):
+    count = Campaign.objects.count()
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Campaign.objects.count() == count == 2
+
+
+@pytest.mark.parametrize("language", ["en", "fa", "ps"])
+def test_admin_pages_work_in_each_language_and_direction(client, organiser, language):
+    campaign = Campaign.objects.first()
+    for path in [
+        "",
+        "campaigns/campaign/",
+        "campaigns/campaign/add/",
+        f"campaigns/campaign/{campaign.pk}/change/",
+        "participation/act/",
+    ]:
+        response = client.get(f"/{language}/admin/{path}")
+        assert response.status_code == 200, path
+        page = response.content.decode()
+        assert f'lang="{language}"' in page
+        assert ('dir="rtl"' in page) == (language != "en")
+
+
+def test_the_admin_speaks_pashto(client, organiser):
+    page = client.get("/ps/admin/campaigns/campaign/").content.decode()
+    assert "کمپاینونه" in page
+    assert "Select campaign to change" not in page
+
+
+def test_an_organiser_writes_a_petition_in_two_languages(client, organiser):
+    organization = Organization.objects.get(slug="demo")
+    data = {
+        "organization": organization.pk,
+        "slug": "new-petition",
+        "kind": "petition",
+        "goal": "500",
+        "texts-TOTAL_FORMS": "2",
+        "texts-INITIAL_FORMS": "0",
+        "texts-MIN_NUM_FORMS": "1",
+        "texts-MAX_NUM_FORMS": "1000",
+    }
+    for index, (language, title) in enumerate([("en", "Water for Herat"), ("fa", "آب برای هرات")]):
+        data.update(
+            {
+                f"texts-{index}-language": language,
+                f"texts-{index}-title": title,
+                f"texts-{index}-summary": "…",
+                f"texts-{index}-body": "**Now**",
+                f"texts-{index}-demands": "One\nTwo",
+            }
+        )
+    response = client.post("/en/admin/campaigns/campaign/add/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    campaign = Campaign.objects.get(slug="new-petition")
+    assert campaign.status == Campaign.Status.DRAFT
+    assert campaign.languages() == ["en", "fa"]
+
+
+def run_action(client, action, campaign):
+    return client.post(
+        "/en/admin/campaigns/campaign/",
+        {"action": action, "_selected_action": [campaign.pk]},
+        follow=True,
+    )
+
+
+def test_an_organiser_opens_and_closes_a_petition(client, organiser):
+    campaign = draft_petition(slug="to-open")
+    run_action(client, "open_campaigns", campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.OPEN
+    assert campaign.opened_at is not None
+    run_action(client, "close_campaigns", campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CLOSED
+    assert campaign.closed_at is not None
+
+
+def test_an_illegal_move_is_refused_with_a_message(client, organiser):
+    campaign = draft_petition(slug="still-draft")
+    response = run_action(client, "archive_campaigns", campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT
+    assert "cannot become" in response.content.decode()
+
+
+def test_the_admin_never_shows_email_addresses(client, organiser):
+    from tests.factories import confirmed_signature
+
+    act = confirmed_signature(Campaign.objects.first(), email="hidden.person@example.org")
+    for path in ["participation/act/", f"participation/act/{act.pk}/change/"]:
+        page = client.get(f"/en/admin/{path}").content.decode()
+        assert "hidden.person" not in page
