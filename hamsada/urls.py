@@ -27,3 +27,5 @@ urlpatterns += i18n_patterns(
     path("withdraw/<str:token>/", participation.withdraw, name="withdraw"),
     path("admin/", admin.site.urls),
 )
+
+handler500 = "hamsada.lib.errors.server_error"
