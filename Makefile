@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg lint fmt messages setup clean
+.PHONY: run test test-pg lint fmt messages setup clean translations
+
+# Compiled with Babel (a dependency), so running needs no system gettext.
+COMPILE_TRANSLATIONS := $(BIN)/pybabel -q compile -d hamsada/locale -D django && \
+	$(BIN)/pybabel -q compile -d hamsada/locale_django -D "django djangojs"
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || "$$(bin/find-python)" -m venv $(VENV)
@@ -12,8 +16,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
-setup: $(STAMP)
-	$(BIN)/hamsada compilemessages --ignore=.venv -v 0
+translations: $(STAMP)
+	$(COMPILE_TRANSLATIONS)
+
+setup: translations
 	$(BIN)/hamsada migrate --no-input -v 0
 	$(BIN)/hamsada collectstatic --no-input -v 0
 
@@ -21,14 +27,12 @@ run: setup
 	$(BIN)/hamsada demo
 	exec $(BIN)/hamsada run --port $(PORT)
 
-test: $(STAMP)
-	$(BIN)/hamsada compilemessages --ignore=.venv -v 0
+test: translations
 	chromium="$$(bin/find-chromium)" && HAMSADA_CHROMIUM="$$chromium" $(BIN)/pytest $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL; DATABASE_URL names a database the tests may
 # create test_<name> beside.
-test-pg: $(STAMP)
-	$(BIN)/hamsada compilemessages --ignore=.venv -v 0
+test-pg: translations
 	chromium="$$(bin/find-chromium)" && \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hamsada} \
 	HAMSADA_CHROMIUM="$$chromium" $(BIN)/pytest $(PYTEST_ARGS)
@@ -43,7 +47,7 @@ fmt: $(STAMP)
 
 messages: $(STAMP)
 	$(BIN)/hamsada makemessages -l fa -l ps --ignore=.venv --ignore=tests --no-obsolete
-	$(BIN)/hamsada compilemessages --ignore=.venv
+	$(COMPILE_TRANSLATIONS)
 
 clean:
 	rm -rf $(VENV) var

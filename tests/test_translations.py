@@ -5,7 +5,10 @@ from pathlib import Path
 
 import pytest
 
-LOCALE = Path(__file__).resolve().parent.parent / "hamsada" / "locale"
+HAMSADA = Path(__file__).resolve().parent.parent / "hamsada"
+CATALOGS = sorted(
+    [*HAMSADA.glob("locale/*/LC_MESSAGES/*.po"), *HAMSADA.glob("locale_django/*/LC_MESSAGES/*.po")]
+)
 
 
 def entries(path):
@@ -15,9 +18,17 @@ def entries(path):
             yield block
 
 
-@pytest.mark.parametrize("language", ["fa", "ps"])
-def test_catalog_has_no_empty_or_fuzzy_entries(language):
-    path = LOCALE / language / "LC_MESSAGES" / "django.po"
+def test_every_language_has_its_catalogs():
+    names = {str(path.relative_to(HAMSADA)) for path in CATALOGS}
+    assert {
+        "locale/fa/LC_MESSAGES/django.po",
+        "locale/ps/LC_MESSAGES/django.po",
+        "locale_django/ps/LC_MESSAGES/django.po",
+    } <= names
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: str(path.relative_to(HAMSADA)))
+def test_catalog_has_no_empty_or_fuzzy_entries(path):
     problems = []
     for block in entries(path):
         # An empty msgstr is "" with no continuation line after it.
@@ -26,9 +37,8 @@ def test_catalog_has_no_empty_or_fuzzy_entries(language):
     assert problems == []
 
 
-@pytest.mark.parametrize("language", ["fa", "ps"])
-def test_placeholders_survive_translation(language):
-    path = LOCALE / language / "LC_MESSAGES" / "django.po"
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda path: str(path.relative_to(HAMSADA)))
+def test_placeholders_survive_translation(path):
     for block in entries(path):
         source = re.findall(r"%\(\w+\)s", block.split("msgstr")[0])
         for translation in re.split(r"^msgstr(?:\[\d\])? ", block, flags=re.M)[1:]:

@@ -46,10 +46,12 @@ def test_admin_pages_work_in_each_language_and_direction(client, organiser, lang
         assert ('dir="rtl"' in page) == (language != "en")
 
 
-def test_the_admin_speaks_pashto(client, organiser):
-    page = client.get("/ps/admin/campaigns/campaign/").content.decode()
-    assert "کمپاینونه" in page
-    assert "Select campaign to change" not in page
+@pytest.mark.parametrize(("language", "word"), [("fa", "کارزارها"), ("ps", "کمپاینونه")])
+def test_the_admin_speaks_dari_and_pashto(client, organiser, language, word):
+    page = client.get(f"/{language}/admin/campaigns/campaign/").content.decode()
+    assert word in page
+    for english in ["Select campaign to change", ">Run<", "- Select an option -", "Filter"]:
+        assert english not in page
 
 
 def test_an_organiser_writes_a_petition_in_two_languages(client, organiser):
