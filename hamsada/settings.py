@@ -196,6 +196,11 @@ else:
         }
     }
 
+# Seconds a petition page's HTML is shared between readers (0: render each time).
+PAGE_CACHE_SECONDS = env_int("HAMSADA_PAGE_CACHE_SECONDS", 2)
+# Benchmarks only: a bare view at /bench/floor/ to measure the server's floor.
+BENCH_FLOOR = env_bool("HAMSADA_BENCH_FLOOR", False)
+
 # Participation rules.
 CONFIRM_LINK_MAX_AGE = env_int("HAMSADA_CONFIRM_LINK_DAYS", 14) * 86400
 WITHDRAW_LINK_MAX_AGE = env_int("HAMSADA_WITHDRAW_LINK_DAYS", 730) * 86400

@@ -11,6 +11,10 @@ from hamsada.participation import views as participation
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
 ]
+if settings.BENCH_FLOOR:
+    from hamsada.lib.floor import floor
+
+    urlpatterns += [path("bench/floor/", floor)]
 if settings.DEV_OUTBOX:
     urlpatterns += [
         path("dev/outbox/", outbox.outbox, name="dev_outbox"),
@@ -20,6 +24,7 @@ if settings.DEV_OUTBOX:
 urlpatterns += i18n_patterns(
     path("", campaigns.campaign_list, name="campaign_list"),
     path("c/<slug:slug>/", campaigns.campaign_detail, name="campaign"),
+    path("c/<slug:slug>/count.json", campaigns.campaign_count, name="campaign_count"),
     path("c/<slug:slug>/sign/", participation.sign, name="sign"),
     path("c/<slug:slug>/check-your-email/", participation.check_email, name="check_email"),
     path("c/<slug:slug>/thanks/", campaigns.thanks, name="thanks"),

@@ -1,5 +1,7 @@
 from django.conf import settings
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -35,7 +37,44 @@ def campaign_list(request):
     return render(request, "campaigns/list.html", {"here": here, "elsewhere": elsewhere})
 
 
-def campaign_detail(request, slug, form=None, status=200):
+# Stands in for each reader's CSRF token in the shared copy of a page.
+CSRF_PLACEHOLDER = "csrf-token-of-this-reader"
+
+
+def campaign_detail(request, slug):
+    """The petition page. In a spike it is read thousands of times a second, so
+    its HTML is shared for PAGE_CACHE_SECONDS and only the form's CSRF token is
+    filled in for each reader; counts on it are at most that many seconds old.
+    """
+    key = f"campaign-page:{get_language()}:{slug}"
+    html = cache.get(key) if settings.PAGE_CACHE_SECONDS else None
+    if html is None:
+        response = render_campaign(request, slug, shared=True)
+        if response.status_code != 200 or not settings.PAGE_CACHE_SECONDS:
+            return personalise(response, request)
+        html = response.content.decode()
+        cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+    return personalise(HttpResponse(html), request)
+
+
+def personalise(response, request):
+    if CSRF_PLACEHOLDER.encode() in response.content:
+        response.content = response.content.replace(
+            CSRF_PLACEHOLDER.encode(), get_token(request).encode()
+        )
+    return response
+
+
+def campaign_count(request, slug):
+    """The exact counts as JSON, for widgets and monitors; never scans acts."""
+    campaign = public_campaign(slug)
+    response = JsonResponse({"campaign": campaign.slug, **totals(campaign.pk)})
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def render_campaign(request, slug, form=None, status=200, shared=False):
+    """Renders a campaign page; shared=True leaves out everything personal."""
     campaign = public_campaign(slug)
     text = campaign.text_in(get_language())
     if text is None:
@@ -62,6 +101,7 @@ def campaign_detail(request, slug, form=None, status=200):
                 for code, name in settings.LANGUAGES
                 if code != text.language and campaign.text_in(code)
             ],
+            **({"csrf_token": CSRF_PLACEHOLDER, "messages": ()} if shared else {}),
         },
         status=status,
     )

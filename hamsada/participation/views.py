@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hamsada.campaigns.views import campaign_detail, public_campaign
+from hamsada.campaigns.views import public_campaign, render_campaign
 from hamsada.lib.ratelimit import allow
 from hamsada.participation.actions import confirm_act, record_act, withdraw_act
 from hamsada.participation.forms import SignForm
@@ -18,7 +18,7 @@ from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
 def sign(request, slug):
     campaign = public_campaign(slug)
     if not campaign.accepts_acts(timezone.now()) or not campaign.text_in(get_language()):
-        return campaign_detail(request, slug, status=409)
+        return render_campaign(request, slug, status=409)
     if not allow(request, "sign", settings.SIGN_RATE_LIMIT, settings.SIGN_RATE_WINDOW):
         response = render(
             request, "participation/slow_down.html", {"campaign": campaign}, status=429
@@ -27,7 +27,7 @@ def sign(request, slug):
         return response
     form = SignForm(request.POST)
     if not form.is_valid():
-        return campaign_detail(request, slug, form=form, status=400)
+        return render_campaign(request, slug, form=form, status=400)
     record_act(
         campaign,
         kind=Act.Kind.SIGNATURE,

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from tests.factories import confirmed_signature, draft_petition, open_petition, pending_signature
@@ -119,3 +120,54 @@ def test_the_last_language_read_is_remembered_for_the_bare_address(client, db):
     client.get("/fa/", headers={"accept-language": "en"})
     response = client.get("/", headers={"accept-language": "en"})
     assert response["Location"] == "/fa/"
+
+
+def csrf_value(page):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_a_shared_page_still_gives_each_reader_their_own_csrf_token(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    open_petition()
+    first = client.get("/en/c/free-the-teachers/").content.decode()
+    other = Client().get("/en/c/free-the-teachers/")
+    assert csrf_value(first) != csrf_value(other.content.decode())
+    assert "csrftoken" in other.cookies
+    assert "csrf-token-of-this-reader" not in other.content.decode()
+
+
+def test_a_shared_page_can_be_signed_from(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    open_petition()
+    Client().get("/en/c/free-the-teachers/")  # fills the shared copy
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/en/c/free-the-teachers/").content.decode()
+    response = browser.post(
+        "/en/c/free-the-teachers/sign/",
+        {
+            "csrfmiddlewaretoken": csrf_value(page),
+            "name": "Ada",
+            "email": "a@example.org",
+            "country": "AF",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_shared_page_counts_are_at_most_a_few_seconds_old(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    campaign = open_petition()
+    client.get("/en/c/free-the-teachers/")
+    confirmed_signature(campaign)
+    page = client.get("/en/c/free-the-teachers/").content.decode()
+    assert 'data-testid="confirmed-total">0<' in page  # the shared copy
+    assert client.get("/en/c/free-the-teachers/count.json").json() == {
+        "campaign": "free-the-teachers",
+        "confirmed": 1,
+        "pending": 0,
+    }
+
+
+def test_the_count_of_an_unknown_campaign_is_404(client, db):
+    assert client.get("/en/c/nope/count.json").status_code == 404
