@@ -87,6 +87,8 @@ else:
         "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "hamsada.sqlite3"}
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with writers queueing on a file lock (see there).
+    DATABASES["default"]["ENGINE"] = "hamsada.lib.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write

@@ -44,7 +44,7 @@ def smtp_server():
 def database_url():
     """The test database, as a URL another process can open."""
     config = connection.settings_dict
-    if config["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         return f"sqlite:///{config['NAME']}"
     return (
         f"postgres://{config['USER']}:{config['PASSWORD']}@{config['HOST'] or '127.0.0.1'}:"

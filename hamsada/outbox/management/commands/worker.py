@@ -34,7 +34,9 @@ class Command(BaseCommand):
             except DatabaseError as error:
                 # The database restarting or busy is no reason to stop sending:
                 # claimed messages come back when their lease ends.
-                log.warning("worker: database unavailable (%s); retrying", type(error).__name__)
+                log.warning(
+                    "worker: database unavailable (%s: %s); retrying", type(error).__name__, error
+                )
                 messages = []
                 time.sleep(min(5, interval * 10))
             if once:

@@ -1,0 +1,355 @@
+"""Hamsada's benchmarks: sign, confirm, read and spike, each beside the floor.
+
+Usage: python bench/run.py --backend sqlite|postgresql [--quick] [--sizes 1000,1000000]
+
+Starts Hamsada the way production does (`hamsada run`: gunicorn with several
+workers and the background worker) on a fresh database, measures a bare Django
+view served the same way (the floor), then each scenario at saturation and at
+80 % of that peak, with the open-loop generator in bench/load.py. Writes one
+JSON file per scenario to bench/results/ and checks, after each scenario, that
+every acknowledged act is stored and `hamsada recount --check` passes.
+"""
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import platform
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+PG_URL = "postgres://postgres@127.0.0.1:5432/hamsada_bench"
+
+from bench.load import TOKEN, HTTPError, open_loop  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def machine():
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
+    return f"{os.cpu_count()} cores, {model}, {memory} GiB, {platform.system()} {platform.release()}"
+
+
+def prepare_environment(backend):
+    var = Path(tempfile.mkdtemp(prefix=f"hamsada-bench-{backend}-"))
+    os.environ.update({
+        "HAMSADA_VAR_DIR": str(var),
+        "HAMSADA_BENCH_FLOOR": "1",
+        "HAMSADA_SIGN_RATE_LIMIT": "0",
+        "DJANGO_SETTINGS_MODULE": "hamsada.settings",
+    })
+    if backend == "postgresql":
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
+                        "DROP DATABASE IF EXISTS hamsada_bench"], check=True)
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
+                        "CREATE DATABASE hamsada_bench"], check=True)
+        os.environ["DATABASE_URL"] = PG_URL
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    hamsada("migrate", "-v", "0")
+    return var
+
+
+def hamsada(*args):
+    subprocess.run([sys.executable, "-m", "hamsada.cli", *args], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def check_recount():
+    result = subprocess.run([sys.executable, "-m", "hamsada.cli", "recount", "--check"],
+                            capture_output=True, text=True)
+    return result.returncode == 0
+
+
+class Server:
+    """`hamsada run`, as production runs it."""
+
+    def __init__(self, workers, threads):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "hamsada.cli", "run", "--port", str(self.port),
+             "--web-workers", str(workers), "--threads", str(threads)],
+            stdout=subprocess.DEVNULL, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/bench/floor/", timeout=1)  # noqa: S310
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the server did not start")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+# Operations: each returns what the client saw acknowledged, or raises.
+
+async def floor_post(session, index):
+    status, _ = await session.call("POST", "/bench/floor/", {"n": str(index)})
+    if status != 200:
+        raise HTTPError(f"floor {status}")
+
+
+async def floor_get(session, index):
+    status, _ = await session.call("GET", "/bench/floor/")
+    if status != 200:
+        raise HTTPError(f"floor {status}")
+
+
+def sign_operation(slug, run_id):
+    numbers = itertools.count()
+
+    async def sign(session, index):
+        email = f"bench-{run_id}-{next(numbers)}@example.org"
+        status, _ = await session.post_form(
+            f"/en/c/{slug}/", f"/en/c/{slug}/sign/",
+            {"name": f"Supporter {index}", "email": email, "country": "AF", "consent": "on"},
+        )
+        if status != 302:
+            raise HTTPError(f"sign {status}")
+        return email
+
+    return sign
+
+
+def confirm_operation(tokens):
+    async def confirm(session, index):
+        act_id, token = tokens[index % len(tokens)]
+        path = f"/en/confirm/{token}/"
+        status, content = await session.call("GET", path)
+        if status == 302:  # confirmed already, by this or another client
+            return act_id
+        match = TOKEN.search(content)
+        if status != 200 or not match:
+            raise HTTPError(f"confirm page {status}")
+        status, _ = await session.call("POST", path, {"csrfmiddlewaretoken": match[1]})
+        if status == 302:
+            return act_id
+        raise HTTPError(f"confirm {status}")
+
+    return confirm
+
+
+def read_operation(path):
+    async def read(session, index):
+        status, _ = await session.call("GET", path)
+        if status != 200:
+            raise HTTPError(f"read {status}")
+
+    return read
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.seconds = 5 if args.quick else 20
+        self.port = None
+        self.floor = {}
+
+    def load(self, operation, rate, seconds=None, ramp=0.0, in_flight=64, saturate=False):
+        return run(open_loop(operation, rate, seconds or self.seconds, in_flight,
+                             port=self.port, ramp_seconds=ramp, saturate=saturate))
+
+    def saturate(self, operation):
+        return self.load(operation, rate=4000, saturate=True)
+
+    def peak_then_80(self, operation, first_operation=None):
+        """Throughput at saturation, then latency at 80 % of it."""
+        saturated = self.saturate(first_operation or operation)
+        peak = saturated.throughput
+        measured = self.load(operation, rate=max(1.0, 0.8 * peak))
+        return peak, saturated, measured
+
+    def measure_floor(self):
+        for name, operation in [("POST", floor_post), ("GET", floor_get)]:
+            saturated = self.saturate(operation)
+            self.floor[name] = saturated.throughput
+            print(f"floor {name}: {saturated.throughput:.0f}/s", flush=True)
+
+    def write(self, scenario, peak, measured, method, extra):
+        floor = self.floor[method]
+        figures = {
+            "scenario": scenario,
+            "backend": self.args.backend,
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": machine(),
+            "command": "python bench/run.py " + shlex.join(sys.argv[1:]),
+            "server": f"hamsada run --web-workers {self.args.workers} --threads {self.args.threads}",
+            "throughput": round(peak, 1),
+            "p50_ms": measured.summary()["p50_ms"],
+            "p95_ms": measured.summary()["p95_ms"],
+            "p99_ms": measured.summary()["p99_ms"],
+            "errors": measured.error_count(),
+            "floor_throughput": round(floor, 1),
+            "ratio_to_floor": round(peak / floor, 3) if floor else None,
+            "at_80_percent": measured.summary(),
+            **extra,
+        }
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = RESULTS / f"{scenario}-{self.args.backend}.json"
+        path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+        print(json.dumps(figures, ensure_ascii=False), flush=True)
+        return figures
+
+    def sign(self, scenario="sign", ramp=0.0):
+        from hamsada.lib.crypto import email_digest
+        from hamsada.participation.models import Act
+
+        run_id = f"{scenario}{int(time.time())}"
+        operation = sign_operation("bench", run_id)
+        if scenario == "spike":
+            peak = self.args.spike_rate or self.last_sign_peak
+            hold = 10 if self.args.quick else 60
+            measured = self.load(operation, rate=peak, seconds=hold, ramp=5.0, in_flight=256)
+            saturated = measured
+        else:
+            peak, saturated, measured = self.peak_then_80(operation)
+            self.last_sign_peak = peak
+        acknowledged = saturated.acknowledged + (
+            measured.acknowledged if measured is not saturated else []
+        )
+        digests = [email_digest(email) for email in acknowledged]
+        stored = sum(
+            Act.objects.filter(email_digest__in=digests[i:i + 5000]).count()
+            for i in range(0, len(digests), 5000)
+        )
+        extra = {
+            "acknowledged": len(acknowledged),
+            "acknowledged_and_stored": stored,
+            "recount_check": check_recount(),
+            "unit": "signs/s, each a GET of the page then the POST of its form",
+        }
+        if scenario == "spike":
+            extra["ramp_seconds"] = 5.0
+            extra["hold_seconds"] = 10 if self.args.quick else 60
+            extra["offered_peak_rate"] = peak
+            peak = measured.throughput
+        return self.write(scenario, peak, measured, "POST", extra)
+
+    def confirm(self):
+        from hamsada.participation.models import Act
+        from hamsada.participation.tokens import make_token
+        from hamsada.tally.models import totals
+
+        pending = 20000 if not self.args.quick else 5000
+        hamsada("seed", "--campaign", "bench-confirm", "--acts", str(pending), "--status", "pending")
+        acts = list(Act.objects.filter(campaign__slug="bench-confirm").order_by("pk"))
+        tokens = [(act.pk, make_token(act, "confirm")) for act in acts]
+        # Every act is confirmed by several clients at once: double clicks and
+        # racing tabs on one hot campaign counter.
+        peak, saturated, measured = self.peak_then_80(confirm_operation(tokens))
+        confirmed_ids = set(saturated.acknowledged) | set(measured.acknowledged)
+        campaign = acts[0].campaign
+        stored_confirmed = Act.objects.filter(campaign=campaign, status="confirmed").count()
+        extra = {
+            "acknowledged": len(confirmed_ids),
+            "acknowledged_and_stored": Act.objects.filter(
+                pk__in=confirmed_ids, status="confirmed").count(),
+            "counted": totals(campaign.pk)["confirmed"],
+            "stored_confirmed": stored_confirmed,
+            "recount_check": check_recount(),
+            "unit": "confirmations/s, each a GET of the confirm page then its POST",
+        }
+        return self.write("confirm", peak, measured, "POST", extra)
+
+    def read(self):
+        sizes = [int(size) for size in self.args.sizes.split(",")]
+        per_size = {}
+        for size in sizes:
+            hamsada("seed", "--campaign", "bench-read", "--acts", str(size))
+            page = self.saturate(read_operation("/en/c/bench-read/"))
+            count_peak = self.saturate(read_operation("/en/c/bench-read/count.json"))
+            count = self.load(read_operation("/en/c/bench-read/count.json"),
+                              rate=max(1.0, 0.8 * count_peak.throughput))
+            per_size[str(size)] = {
+                "page_throughput": round(page.throughput, 1),
+                "page_ratio_to_floor": round(page.throughput / self.floor["GET"], 3),
+                "page_errors": page.error_count(),
+                "count_throughput": round(count_peak.throughput, 1),
+                "count": count.summary(),
+            }
+            print(f"read at {size} acts: {per_size[str(size)]}", flush=True)
+        smallest, largest = per_size[str(sizes[0])], per_size[str(sizes[-1])]
+        extra = {
+            "sizes": per_size,
+            "count_p99_ratio_largest_to_smallest": round(
+                largest["count"]["p99_ms"] / max(smallest["count"]["p99_ms"], 0.001), 3),
+            "page_ratio_to_floor": largest["page_ratio_to_floor"],
+            "recount_check": check_recount(),
+            "unit": "petition page GETs/s at the largest size; p-values for count.json at 80 %",
+        }
+
+        class Largest:  # the write() interface for the headline figures
+            summary = staticmethod(lambda: largest["count"])
+            error_count = staticmethod(lambda: largest["count"]["errors"] + largest["page_errors"])
+
+        return self.write("read", largest["page_throughput"], Largest, "GET", extra)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], required=True)
+    parser.add_argument("--scenarios", default="sign,confirm,read,spike")
+    parser.add_argument("--quick", action="store_true", help="short runs, for a first look")
+    parser.add_argument("--sizes", default="1000,1000000,10000000")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--spike-rate", type=float, default=0.0,
+                        help="peak arrivals/s of the spike (default: the measured sign peak)")
+    args = parser.parse_args()
+    var = prepare_environment(args.backend)
+    hamsada("seed", "--campaign", "bench", "--acts", "0")
+    bench = Bench(args)
+    server = Server(args.workers, args.threads)
+    bench.port = server.port
+    bench.last_sign_peak = args.spike_rate
+    failures = []
+    try:
+        bench.measure_floor()
+        for scenario in args.scenarios.split(","):
+            figures = bench.sign(scenario) if scenario in {"sign", "spike"} else getattr(
+                bench, scenario)()
+            if not figures.get("recount_check", True):
+                failures.append(f"{scenario}: recount --check failed")
+            if figures.get("acknowledged") != figures.get("acknowledged_and_stored"):
+                failures.append(f"{scenario}: an acknowledged act is missing")
+    finally:
+        server.stop()
+    print(f"Figures in {RESULTS}; instance data in {var}")
+    if failures:
+        sys.exit("; ".join(failures))
+
+
+if __name__ == "__main__":
+    main()
