@@ -132,7 +132,7 @@ class Result:
         if not self.latencies_ms:
             return None
         ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
     def error_count(self):
         return sum(self.errors.values())
@@ -150,8 +150,16 @@ class Result:
         }
 
 
-async def open_loop(operation, rate, seconds, max_in_flight=256, host="127.0.0.1", port=8000,
-                    ramp_seconds=0.0, saturate=False):
+async def open_loop(
+    operation,
+    rate,
+    seconds,
+    max_in_flight=256,
+    host="127.0.0.1",
+    port=8000,
+    ramp_seconds=0.0,
+    saturate=False,
+):
     """Starts operation(session, index) at `rate` a second for `seconds` (after an
     optional linear ramp from zero), with at most max_in_flight at once; arrivals
     that find no free slot wait for one, and that wait counts in their latency.

@@ -48,22 +48,38 @@ def machine():
             model = line.split(":", 1)[1].strip()
             break
     memory = int(Path("/proc/meminfo").read_text().split()[1]) // (1024 * 1024)
-    return f"{os.cpu_count()} cores, {model}, {memory} GiB, {platform.system()} {platform.release()}"
+    return (
+        f"{os.cpu_count()} cores, {model}, {memory} GiB, {platform.system()} {platform.release()}"
+    )
 
 
 def prepare_environment(backend):
     var = Path(tempfile.mkdtemp(prefix=f"hamsada-bench-{backend}-"))
-    os.environ.update({
-        "HAMSADA_VAR_DIR": str(var),
-        "HAMSADA_BENCH_FLOOR": "1",
-        "HAMSADA_SIGN_RATE_LIMIT": "0",
-        "DJANGO_SETTINGS_MODULE": "hamsada.settings",
-    })
+    os.environ.update(
+        {
+            "HAMSADA_VAR_DIR": str(var),
+            "HAMSADA_BENCH_FLOOR": "1",
+            "HAMSADA_SIGN_RATE_LIMIT": "0",
+            "DJANGO_SETTINGS_MODULE": "hamsada.settings",
+        }
+    )
     if backend == "postgresql":
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
-                        "DROP DATABASE IF EXISTS hamsada_bench"], check=True)
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
-                        "CREATE DATABASE hamsada_bench"], check=True)
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-qc",
+                "DROP DATABASE IF EXISTS hamsada_bench",
+            ],
+            check=True,
+        )
+        subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE hamsada_bench"],
+            check=True,
+        )
         os.environ["DATABASE_URL"] = PG_URL
     else:
         os.environ.pop("DATABASE_URL", None)
@@ -75,13 +91,15 @@ def prepare_environment(backend):
 
 
 def hamsada(*args):
-    subprocess.run([sys.executable, "-m", "hamsada.cli", *args], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "hamsada.cli", *args], check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def check_recount():
-    result = subprocess.run([sys.executable, "-m", "hamsada.cli", "recount", "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "hamsada.cli", "recount", "--check"], capture_output=True, text=True
+    )
     return result.returncode == 0
 
 
@@ -91,9 +109,20 @@ class Server:
     def __init__(self, workers, threads):
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "hamsada.cli", "run", "--port", str(self.port),
-             "--web-workers", str(workers), "--threads", str(threads)],
-            stdout=subprocess.DEVNULL, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "hamsada.cli",
+                "run",
+                "--port",
+                str(self.port),
+                "--web-workers",
+                str(workers),
+                "--threads",
+                str(threads),
+            ],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -115,6 +144,7 @@ def run(coroutine):
 
 # Operations: each returns what the client saw acknowledged, or raises.
 
+
 async def floor_post(session, index):
     status, _ = await session.call("POST", "/bench/floor/", {"n": str(index)})
     if status != 200:
@@ -133,7 +163,8 @@ def sign_operation(slug, run_id):
     async def sign(session, index):
         email = f"bench-{run_id}-{next(numbers)}@example.org"
         status, _ = await session.post_form(
-            f"/en/c/{slug}/", f"/en/c/{slug}/sign/",
+            f"/en/c/{slug}/",
+            f"/en/c/{slug}/sign/",
             {"name": f"Supporter {index}", "email": email, "country": "AF", "consent": "on"},
         )
         if status != 302:
@@ -178,8 +209,17 @@ class Bench:
         self.floor = {}
 
     def load(self, operation, rate, seconds=None, ramp=0.0, in_flight=64, saturate=False):
-        return run(open_loop(operation, rate, seconds or self.seconds, in_flight,
-                             port=self.port, ramp_seconds=ramp, saturate=saturate))
+        return run(
+            open_loop(
+                operation,
+                rate,
+                seconds or self.seconds,
+                in_flight,
+                port=self.port,
+                ramp_seconds=ramp,
+                saturate=saturate,
+            )
+        )
 
     def saturate(self, operation):
         return self.load(operation, rate=4000, saturate=True)
@@ -241,7 +281,7 @@ class Bench:
         )
         digests = [email_digest(email) for email in acknowledged]
         stored = sum(
-            Act.objects.filter(email_digest__in=digests[i:i + 5000]).count()
+            Act.objects.filter(email_digest__in=digests[i : i + 5000]).count()
             for i in range(0, len(digests), 5000)
         )
         extra = {
@@ -263,7 +303,9 @@ class Bench:
         from hamsada.tally.models import totals
 
         pending = 20000 if not self.args.quick else 5000
-        hamsada("seed", "--campaign", "bench-confirm", "--acts", str(pending), "--status", "pending")
+        hamsada(
+            "seed", "--campaign", "bench-confirm", "--acts", str(pending), "--status", "pending"
+        )
         acts = list(Act.objects.filter(campaign__slug="bench-confirm").order_by("pk"))
         tokens = [(act.pk, make_token(act, "confirm")) for act in acts]
         # Every act is confirmed by several clients at once: double clicks and
@@ -275,7 +317,8 @@ class Bench:
         extra = {
             "acknowledged": len(confirmed_ids),
             "acknowledged_and_stored": Act.objects.filter(
-                pk__in=confirmed_ids, status="confirmed").count(),
+                pk__in=confirmed_ids, status="confirmed"
+            ).count(),
             "counted": totals(campaign.pk)["confirmed"],
             "stored_confirmed": stored_confirmed,
             "recount_check": check_recount(),
@@ -290,8 +333,10 @@ class Bench:
             hamsada("seed", "--campaign", "bench-read", "--acts", str(size))
             page = self.saturate(read_operation("/en/c/bench-read/"))
             count_peak = self.saturate(read_operation("/en/c/bench-read/count.json"))
-            count = self.load(read_operation("/en/c/bench-read/count.json"),
-                              rate=max(1.0, 0.8 * count_peak.throughput))
+            count = self.load(
+                read_operation("/en/c/bench-read/count.json"),
+                rate=max(1.0, 0.8 * count_peak.throughput),
+            )
             per_size[str(size)] = {
                 "page_throughput": round(page.throughput, 1),
                 "page_ratio_to_floor": round(page.throughput / self.floor["GET"], 3),
@@ -304,7 +349,8 @@ class Bench:
         extra = {
             "sizes": per_size,
             "count_p99_ratio_largest_to_smallest": round(
-                largest["count"]["p99_ms"] / max(smallest["count"]["p99_ms"], 0.001), 3),
+                largest["count"]["p99_ms"] / max(smallest["count"]["p99_ms"], 0.001), 3
+            ),
             "page_ratio_to_floor": largest["page_ratio_to_floor"],
             "recount_check": check_recount(),
             "unit": "petition page GETs/s at the largest size; p-values for count.json at 80 %",
@@ -325,8 +371,12 @@ def main():
     parser.add_argument("--sizes", default="1000,1000000,10000000")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--spike-rate", type=float, default=0.0,
-                        help="peak arrivals/s of the spike (default: the measured sign peak)")
+    parser.add_argument(
+        "--spike-rate",
+        type=float,
+        default=0.0,
+        help="peak arrivals/s of the spike (default: the measured sign peak)",
+    )
     args = parser.parse_args()
     var = prepare_environment(args.backend)
     hamsada("seed", "--campaign", "bench", "--acts", "0")
@@ -338,8 +388,11 @@ def main():
     try:
         bench.measure_floor()
         for scenario in args.scenarios.split(","):
-            figures = bench.sign(scenario) if scenario in {"sign", "spike"} else getattr(
-                bench, scenario)()
+            figures = (
+                bench.sign(scenario)
+                if scenario in {"sign", "spike"}
+                else getattr(bench, scenario)()
+            )
             if not figures.get("recount_check", True):
                 failures.append(f"{scenario}: recount --check failed")
             if figures.get("acknowledged") != figures.get("acknowledged_and_stored"):

@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hamsada.campaigns.models import Campaign
 from hamsada.campaigns.views import public_campaign, render_campaign
 from hamsada.lib.ratelimit import allow
 from hamsada.participation.actions import confirm_act, record_act, withdraw_act
@@ -16,8 +18,15 @@ from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
 @sensitive_post_parameters("name", "email")
 @require_POST
 def sign(request, slug):
-    campaign = public_campaign(slug)
-    if not campaign.accepts_acts(timezone.now()) or not campaign.text_in(get_language()):
+    # Lean lookups: this is the hot path of a spike.
+    campaign = get_object_or_404(
+        Campaign.objects.only("pk", "slug", "status", "deadline"),
+        slug=slug,
+        status__in=Campaign.PUBLIC_STATUSES,
+    )
+    if not campaign.texts.filter(language=get_language()).exists():
+        raise Http404
+    if not campaign.accepts_acts(timezone.now()):
         return render_campaign(request, slug, status=409)
     if not allow(request, "sign", settings.SIGN_RATE_LIMIT, settings.SIGN_RATE_WINDOW):
         response = render(

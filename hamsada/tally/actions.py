@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Count, F
+from django.db import connection, transaction
+from django.db.models import Count
 
 from hamsada.participation.models import Act
 from hamsada.tally.models import Tally
@@ -12,15 +12,19 @@ from hamsada.tally.models import Tally
 def add_to_tally(campaign_id, country, *, confirmed=0, pending=0):
     """Adds to one campaign/country counter. Call inside the act's transaction.
 
-    The row is created on first use; the increment is a single UPDATE, so
-    concurrent transactions serialise on the row lock and never lose a count.
+    One upsert (SQLite and PostgreSQL share the syntax): the row is created on
+    first use, and concurrent transactions serialise on its lock, so no count
+    is ever lost.
     """
-    Tally.objects.bulk_create(
-        [Tally(campaign_id=campaign_id, country=country)], ignore_conflicts=True
-    )
-    Tally.objects.filter(campaign_id=campaign_id, country=country).update(
-        confirmed=F("confirmed") + confirmed, pending=F("pending") + pending
-    )
+    table = Tally._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (campaign_id, country, confirmed, pending) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (campaign_id, country) DO UPDATE SET "
+            "confirmed = {0}.confirmed + excluded.confirmed, "
+            "pending = {0}.pending + excluded.pending".format(table),
+            [campaign_id, country, confirmed, pending],
+        )
 
 
 @dataclass

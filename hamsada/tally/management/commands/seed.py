@@ -45,8 +45,12 @@ class Command(BaseCommand):
         if created:
             for language, title in [("en", "Benchmark petition"), ("fa", "دادخواست آزمایشی")]:
                 CampaignText.objects.create(
-                    campaign=petition, language=language, title=title,
-                    summary=title, body=title, demands=title,
+                    campaign=petition,
+                    language=language,
+                    title=title,
+                    summary=title,
+                    body=title,
+                    demands=title,
                 )
             petition.open(timezone.now())
         return petition
@@ -64,7 +68,9 @@ class Command(BaseCommand):
                 "(WITH RECURSIVE s(i) AS (SELECT %s + 1 UNION ALL SELECT i + 1 FROM s "
                 "WHERE i < %s + %s) SELECT i FROM s) AS n"
             )
-            country = f"json_extract('[{countries.replace(chr(39), chr(34))}]', '$[' || (i %% 10) || ']')"
+            country = (
+                f"json_extract('[{countries.replace(chr(39), chr(34))}]', '$[' || (i %% 10) || ']')"
+            )
             digest = "printf('%%064d', i)"
         confirmed_at = "CURRENT_TIMESTAMP" if status == "confirmed" else "NULL"
         with connection.cursor() as cursor:
