@@ -127,7 +127,7 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/bench/floor/", timeout=1)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/bench/floor/", timeout=1)
                 return
             except OSError:
                 time.sleep(0.2)
