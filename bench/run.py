@@ -245,7 +245,9 @@ class Bench:
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine(),
             "command": "python bench/run.py " + shlex.join(sys.argv[1:]),
-            "server": f"hamsada run --web-workers {self.args.workers} --threads {self.args.threads}",
+            "server": (
+                f"hamsada run --web-workers {self.args.workers} --threads {self.args.threads}"
+            ),
             "throughput": round(peak, 1),
             "p50_ms": measured.summary()["p50_ms"],
             "p95_ms": measured.summary()["p95_ms"],
