@@ -208,6 +208,10 @@ BENCH_FLOOR = env_bool("HAMSADA_BENCH_FLOOR", False)
 CONFIRM_LINK_MAX_AGE = env_int("HAMSADA_CONFIRM_LINK_DAYS", 14) * 86400
 WITHDRAW_LINK_MAX_AGE = env_int("HAMSADA_WITHDRAW_LINK_DAYS", 730) * 86400
 MAX_EMAILS_PER_ACT = 5
+# A worker that dies while sending leaves its messages to others after this long.
+OUTBOX_LEASE_SECONDS = env_int("HAMSADA_OUTBOX_LEASE_SECONDS", 300)
+# First retry after a temporary SMTP failure; each later one waits twice as long.
+OUTBOX_RETRY_SECONDS = env_int("HAMSADA_OUTBOX_RETRY_SECONDS", 30)
 # Sign attempts allowed per client address (as a keyed hash) per window. Generous,
 # because whole provinces share a few mobile-carrier addresses.
 SIGN_RATE_LIMIT = env_int("HAMSADA_SIGN_RATE_LIMIT", 120)

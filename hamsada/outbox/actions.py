@@ -16,7 +16,6 @@ from hamsada.participation.models import Act
 
 log = logging.getLogger(__name__)
 ADDRESS = re.compile(r"[^\s<>'\"]+@[^\s<>'\"]+")
-LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 10
 
 
@@ -52,7 +51,9 @@ def claim_due_messages(now, limit=20):
         won = Message.objects.filter(
             pk=message.pk, status=message.status, next_attempt_at=message.next_attempt_at
         ).update(
-            status=Message.Status.SENDING, next_attempt_at=now + LEASE, attempts=F("attempts") + 1
+            status=Message.Status.SENDING,
+            next_attempt_at=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
         )
         if won:
             message.attempts += 1
@@ -84,7 +85,8 @@ def send_message(message, now):
             log.warning("email %s failed for good: %s", message.pk, type(error).__name__)
             finish(message, Message.Status.FAILED, now, error=text)
         else:
-            delay = timedelta(seconds=min(30 * 2 ** (message.attempts - 1), 6 * 3600))
+            first = settings.OUTBOX_RETRY_SECONDS
+            delay = timedelta(seconds=min(first * 2 ** (message.attempts - 1), 6 * 3600))
             log.warning("email %s: %s; retrying in %s", message.pk, type(error).__name__, delay)
             Message.objects.filter(pk=message.pk).update(
                 status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text

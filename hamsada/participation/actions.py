@@ -14,37 +14,49 @@ from hamsada.participation.models import Act
 from hamsada.tally.actions import add_to_tally
 
 
-@transaction.atomic
 def record_act(campaign, *, kind, name, email, country, show_name, wants_updates, language, now):
     """Stores a pending act and queues its confirmation email, in one transaction.
 
     An address that already acted on this campaign gets an "already signed" email
     instead, and nothing else changes; the caller answers both cases identically
     so that the page never reveals whether an address has signed.
+
+    The transaction is kept short (it is what a spike queues on): encryption
+    happens before it, and the campaign's counter row, which every signer of the
+    campaign needs, is locked last, just before the commit.
     """
     digest = crypto.email_digest(email)
-    try:
-        with transaction.atomic():
-            act = Act.objects.create(
-                campaign=campaign,
-                kind=kind,
-                name=name,
-                country=country,
-                email_encrypted=crypto.encrypt(email),
-                email_digest=digest,
-                show_name=show_name,
-                wants_updates=wants_updates,
-                language=language,
-                created_at=now,
-            )
-    except IntegrityError:
-        existing = Act.objects.get(campaign=campaign, email_digest=digest)
-        # Answer in the language the supporter is using now.
-        existing.language = language
-        queue_email(existing, Message.Kind.ALREADY_SIGNED, now)
-        return existing
-    add_to_tally(campaign.pk, country, pending=1)
-    queue_email(act, Message.Kind.CONFIRM, now)
+    sealed = crypto.encrypt(email)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                act = Act.objects.create(
+                    campaign=campaign,
+                    kind=kind,
+                    name=name,
+                    country=country,
+                    email_encrypted=sealed,
+                    email_digest=digest,
+                    show_name=show_name,
+                    wants_updates=wants_updates,
+                    language=language,
+                    created_at=now,
+                    emails_sent=1,
+                )
+        except IntegrityError:
+            existing = Act.objects.get(campaign=campaign, email_digest=digest)
+            # Answer in the language the supporter is using now.
+            existing.language = language
+            queue_email(existing, Message.Kind.ALREADY_SIGNED, now)
+            return existing
+        Message.objects.create(
+            act=act,
+            kind=Message.Kind.CONFIRM,
+            language=language,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        add_to_tally(campaign.pk, country, pending=1)
     return act
 
 

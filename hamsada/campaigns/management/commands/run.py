@@ -38,8 +38,8 @@ class Command(BaseCommand):
                 "warning",
             ]
         )
-        worker = subprocess.Popen([sys.executable, "-m", "hamsada.cli", "worker"])
-        children = [web, worker]
+        start_worker = lambda: subprocess.Popen([sys.executable, "-m", "hamsada.cli", "worker"])  # noqa: E731
+        worker = start_worker()
         stopping = False
 
         def stop(signum, frame):
@@ -51,16 +51,22 @@ class Command(BaseCommand):
         self.stdout.write(f"Hamsada is serving http://{host}:{port}/ (Ctrl-C stops it).")
         if settings.DEV_OUTBOX:
             self.stdout.write(f"Emails go to http://{host}:{port}/dev/outbox/")
-        while not stopping and all(child.poll() is None for child in children):
+        # gunicorn replaces its own dead workers; a dead background worker is
+        # replaced here, and its claimed mail is picked up when the lease ends.
+        while not stopping and web.poll() is None:
+            if worker.poll() is not None:
+                self.stderr.write(f"The worker stopped (exit {worker.returncode}); restarting it.")
+                time.sleep(1)
+                worker = start_worker()
             time.sleep(0.2)
-        for child in children:
+        for child in [web, worker]:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
-        for child in children:
+        for child in [web, worker]:
             try:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
         if not stopping:
-            sys.exit("A Hamsada process stopped unexpectedly; see the messages above.")
+            sys.exit("The web server stopped unexpectedly; see the messages above.")
         self.stdout.write("Stopped.")
