@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg lint fmt messages setup clean translations
+.PHONY: run test test-pg lint fmt messages setup clean translations bench faults
 
 # Compiled with Babel (a dependency), so running needs no system gettext.
 COMPILE_TRANSLATIONS := $(BIN)/pybabel -q compile -d hamsada/locale -D django && \
@@ -36,6 +36,19 @@ test-pg: translations
 	chromium="$$(bin/find-chromium)" && \
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hamsada} \
 	HAMSADA_CHROMIUM="$$chromium" $(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks and fault tests: long runs on loopback that print and record figures
+# in bench/results/ (PostgreSQL on 127.0.0.1:5432 for the postgresql runs).
+bench: setup
+	$(BIN)/python bench/run.py --backend sqlite $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --backend postgresql $(BENCH_ARGS)
+
+faults: setup
+	$(BIN)/python bench/faults.py kill --backend sqlite
+	$(BIN)/python bench/faults.py kill --backend postgresql
+	$(BIN)/python bench/faults.py smtp
+	$(BIN)/python bench/faults.py postgres --outage 20
+	$(BIN)/python bench/faults.py two-servers
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -96,6 +96,19 @@ def hamsada(*args):
     )
 
 
+def wait_for_outbox(limit=300):
+    """Waits until the worker has sent what the last scenario queued, so that
+    its work does not weigh on the next scenario's figures."""
+    from hamsada.outbox.models import Message
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if not Message.objects.filter(status__in=["queued", "sending"]).exists():
+            return True
+        time.sleep(1)
+    return False
+
+
 def check_recount():
     result = subprocess.run(
         [sys.executable, "-m", "hamsada.cli", "recount", "--check"], capture_output=True, text=True
@@ -395,6 +408,7 @@ def main():
                 if scenario in {"sign", "spike"}
                 else getattr(bench, scenario)()
             )
+            wait_for_outbox()
             if not figures.get("recount_check", True):
                 failures.append(f"{scenario}: recount --check failed")
             if figures.get("acknowledged") != figures.get("acknowledged_and_stored"):

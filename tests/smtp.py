@@ -55,6 +55,11 @@ class SMTPServer:
     def messages(self):
         return self.recorder.messages
 
+    def restart(self):
+        """Starts again on the same port after controller.stop(): a server back up."""
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
     def refuse(self, reply):
         self.recorder.refuse_with = reply
 

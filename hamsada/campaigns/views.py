@@ -67,7 +67,9 @@ def personalise(response, request):
 
 def campaign_count(request, slug):
     """The exact counts as JSON, for widgets and monitors; never scans acts."""
-    campaign = public_campaign(slug)
+    campaign = get_object_or_404(
+        Campaign.objects.only("pk", "slug"), slug=slug, status__in=Campaign.PUBLIC_STATUSES
+    )
     response = JsonResponse({"campaign": campaign.slug, **totals(campaign.pk)})
     response["Cache-Control"] = "no-cache"
     return response

@@ -1,0 +1,371 @@
+"""Fault tests: kill -9, mail server outage, database restart, two servers.
+
+Usage: python bench/faults.py kill|smtp|postgres|two-servers [--backend ...] [--quick]
+
+Each starts Hamsada as production does, drives it with the open-loop generator
+(which records every acknowledgement a client received), injects the fault,
+and then checks against what clients saw: every acknowledged signature is
+stored, every acknowledged confirmation is counted, nothing is counted twice
+(`hamsada recount --check`), and every stored act got its email. Writes
+bench/results/faults-<test>-<backend>.json and exits 1 on any failure.
+"""
+
+import argparse
+import asyncio
+import collections
+import itertools
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load import TOKEN, HTTPError, open_loop  # noqa: E402
+from bench.run import RESULTS, Server, check_recount, hamsada, machine, prepare_environment  # noqa: E402
+from tests.smtp import SMTPServer  # noqa: E402
+
+
+class Traffic:
+    """Signs and confirms: half the arrivals sign with a new address, half confirm
+    an address that was acknowledged earlier, through the link it was emailed."""
+
+    def __init__(self, smtp, slug="bench"):
+        self.smtp = smtp
+        self.slug = slug
+        self.numbers = itertools.count()
+        self.signed = []  # addresses whose "check your email" page was returned
+        self.confirmed = []  # addresses whose confirmation was acknowledged
+        self.statuses = collections.Counter()
+        self.to_confirm = collections.deque()
+
+    def links(self):
+        """Confirmation links mailed so far, by address."""
+        found = {}
+        for message in list(self.smtp.messages):
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            for line in text.split():
+                if "/confirm/" in line:
+                    found.setdefault(message["To"], line.split("://", 1)[1].split("/", 1)[1])
+        return found
+
+    async def operation(self, session, index):
+        if index % 2 and self.to_confirm:
+            return await self.confirm(session, self.to_confirm.popleft())
+        email = f"fault-{os.getpid()}-{next(self.numbers)}@example.org"
+        status, _ = await session.post_form(
+            f"/en/c/{self.slug}/",
+            f"/en/c/{self.slug}/sign/",
+            {"name": "Supporter", "email": email, "country": "AF", "consent": "on"},
+        )
+        self.statuses[status] += 1
+        if status != 302:
+            raise HTTPError(f"sign {status}")
+        self.signed.append(email)
+        return email
+
+    async def confirm(self, session, item):
+        email, path = item
+        path = "/" + path
+        status, content = await session.call("GET", path)
+        self.statuses[status] += 1
+        if status == 200 and (match := TOKEN.search(content)):
+            status, _ = await session.call("POST", path, {"csrfmiddlewaretoken": match[1]})
+            self.statuses[status] += 1
+        if status != 302:
+            self.to_confirm.append(item)  # try again later, as a person would
+            raise HTTPError(f"confirm {status}")
+        self.confirmed.append(email)
+        return email
+
+    async def feed_confirmations(self, stop):
+        seen = set()
+        while not stop.is_set():
+            for email, path in self.links().items():
+                if email not in seen:
+                    seen.add(email)
+                    self.to_confirm.append((email, path))
+            await asyncio.sleep(0.5)
+
+
+def verify(traffic, smtp, name, extra, drain_seconds=120):
+    """Checks what clients saw against the database and the mailbox."""
+    from hamsada.lib.crypto import email_digest
+    from hamsada.outbox.models import Message
+    from hamsada.participation.models import Act
+
+    deadline = time.monotonic() + drain_seconds
+    while (
+        time.monotonic() < deadline
+        and Message.objects.filter(status__in=["queued", "sending"]).exists()
+    ):
+        time.sleep(1)
+    signed = set(traffic.signed)
+    stored = {
+        digest
+        for digest in Act.objects.filter(
+            email_digest__in=[email_digest(e) for e in signed]
+        ).values_list("email_digest", flat=True)
+    }
+    lost = [email for email in signed if email_digest(email) not in stored]
+    confirmed_digests = set(
+        Act.objects.filter(
+            email_digest__in=[email_digest(e) for e in traffic.confirmed], status="confirmed"
+        ).values_list("email_digest", flat=True)
+    )
+    unconfirmed = [e for e in traffic.confirmed if email_digest(e) not in confirmed_digests]
+    received = collections.Counter(message["To"] for message in smtp.messages)
+    stored_acts = Act.objects.count()
+    never_mailed = stored_acts - len([r for r in received if r])
+    figures = {
+        "test": name,
+        "backend": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "command": "python bench/faults.py " + " ".join(sys.argv[1:]),
+        "signs_acknowledged": len(signed),
+        "signs_acknowledged_but_missing": len(lost),
+        "confirmations_acknowledged": len(traffic.confirmed),
+        "confirmations_acknowledged_but_not_counted": len(unconfirmed),
+        "acts_stored": stored_acts,
+        "acts_never_emailed": never_mailed,
+        "addresses_emailed_more_than_once": sum(1 for n in received.values() if n > 1),
+        "statuses_seen": dict(traffic.statuses),
+        "recount_check": check_recount(),
+        **extra,
+    }
+    failures = []
+    if lost:
+        failures.append(f"{len(lost)} acknowledged signatures missing")
+    if unconfirmed:
+        failures.append(f"{len(unconfirmed)} acknowledged confirmations not counted")
+    if not figures["recount_check"]:
+        failures.append("recount --check failed")
+    if never_mailed > 0:
+        failures.append(f"{never_mailed} stored acts never got their email")
+    if 500 in traffic.statuses:
+        failures.append(f"{traffic.statuses[500]} responses were 500")
+    figures["verdict"] = "; ".join(failures) or "pass"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"faults-{name}-{figures['backend']}.json").write_text(
+        json.dumps(figures, indent=2) + "\n"
+    )
+    print(json.dumps(figures, indent=2))
+    return failures
+
+
+def children(pid):
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def command_line(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+async def drive(traffic, port, rate, seconds, injector=None):
+    stop = asyncio.Event()
+    feeder = asyncio.create_task(traffic.feed_confirmations(stop))
+    tasks = [open_loop(traffic.operation, rate, seconds, 64, port=port)]
+    if injector:
+        tasks.append(injector())
+    results = await asyncio.gather(*tasks)
+    stop.set()
+    await feeder
+    return results
+
+
+def kill_test(args, smtp):
+    server = Server(workers=3, threads=2)
+    traffic = Traffic(smtp)
+    kills = collections.Counter()
+
+    async def killer():
+        await asyncio.sleep(2)
+        for round_ in range(args.kills):
+            processes = children(server.process.pid)
+            web_master = next((p for p in processes if "gunicorn" in command_line(p)), None)
+            worker = next((p for p in processes if " worker" in command_line(p)), None)
+            targets = (children(web_master) if web_master else []) if round_ % 3 else []
+            victim = random.choice(targets) if targets else worker
+            if victim:
+                os.kill(victim, signal.SIGKILL)
+                kills["web worker" if targets else "background worker"] += 1
+            await asyncio.sleep(args.interval)
+
+    seconds = args.kills * args.interval + 4
+    (load, _killed) = asyncio.run(drive(traffic, server.port, args.rate, seconds, killer))
+    try:
+        return verify(
+            traffic,
+            smtp,
+            "kill",
+            {
+                "kills": dict(kills),
+                "load": load.summary(),
+                "rate": args.rate,
+            },
+        )
+    finally:
+        server.stop()
+
+
+def smtp_test(args, smtp):
+    server = Server(workers=3, threads=2)
+    traffic = Traffic(smtp)
+    queued = []
+
+    async def outage():
+        from hamsada.outbox.models import Message
+
+        await asyncio.sleep(3)
+        smtp.controller.stop()
+        for _ in range(args.outage):
+            queued.append(await asyncio.to_thread(Message.objects.filter(status="queued").count))
+            await asyncio.sleep(1)
+        smtp.restart()
+
+    seconds = args.outage + 8
+    (load, _done) = asyncio.run(drive(traffic, server.port, args.rate, seconds, outage))
+    try:
+        return verify(
+            traffic,
+            smtp,
+            "smtp",
+            {
+                "outage_seconds": args.outage,
+                "queued_during_outage_max": max(queued or [0]),
+                "load": load.summary(),
+                "rate": args.rate,
+            },
+        )
+    finally:
+        server.stop()
+
+
+def postgres_test(args, smtp):
+    server = Server(workers=3, threads=2)
+    traffic = Traffic(smtp)
+
+    async def restart():
+        await asyncio.sleep(3)
+        cluster = sorted(os.listdir("/etc/postgresql"))[-1]
+        await asyncio.to_thread(
+            subprocess.run,
+            ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "stop", "-m", "fast"],
+            check=True,
+        )
+        await asyncio.sleep(args.outage)
+        await asyncio.to_thread(
+            subprocess.run,
+            ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "start"],
+            check=True,
+        )
+
+    seconds = args.outage + 12
+    (load, _done) = asyncio.run(drive(traffic, server.port, args.rate, seconds, restart))
+    try:
+        from django.db import connection
+
+        connection.close()
+        failures = verify(
+            traffic,
+            smtp,
+            "postgres",
+            {
+                "down_seconds": args.outage,
+                "load": load.summary(),
+                "rate": args.rate,
+            },
+        )
+        if not traffic.statuses.get(503):
+            failures.append("no 503 was seen while the database was down")
+        return failures
+    finally:
+        server.stop()
+
+
+def two_servers_test(args, smtp):
+    servers = [Server(workers=2, threads=2), Server(workers=2, threads=2)]
+    traffic = Traffic(smtp)
+
+    async def both():
+        stop = asyncio.Event()
+        feeder = asyncio.create_task(traffic.feed_confirmations(stop))
+        loads = await asyncio.gather(
+            *[
+                open_loop(traffic.operation, args.rate / 2, args.seconds, 32, port=server.port)
+                for server in servers
+            ]
+        )
+        stop.set()
+        await feeder
+        return loads
+
+    loads = asyncio.run(both())
+    try:
+        failures = verify(
+            traffic,
+            smtp,
+            "two-servers",
+            {
+                "loads": [load.summary() for load in loads],
+                "rate": args.rate,
+            },
+        )
+        received = collections.Counter(message["To"] for message in smtp.messages)
+        twice = [address for address, n in received.items() if n > 1]
+        if twice:
+            failures.append(f"{len(twice)} addresses got their email more than once")
+        return failures
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("test", choices=["kill", "smtp", "postgres", "two-servers"])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--interval", type=float, default=1.5)
+    parser.add_argument("--outage", type=int, default=60, help="seconds the service is down")
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--rate", type=float, default=40.0, help="arrivals per second")
+    args = parser.parse_args()
+    if args.test in {"postgres", "two-servers"}:
+        args.backend = "postgresql"
+    smtp = SMTPServer().__enter__()
+    os.environ.update(
+        {
+            "HAMSADA_SMTP_URL": smtp.url,
+            "HAMSADA_OUTBOX_LEASE_SECONDS": "5",
+            "HAMSADA_OUTBOX_RETRY_SECONDS": "2",
+        }
+    )
+    prepare_environment(args.backend)
+    hamsada("seed", "--campaign", "bench", "--acts", "0")
+    test = {
+        "kill": kill_test,
+        "smtp": smtp_test,
+        "postgres": postgres_test,
+        "two-servers": two_servers_test,
+    }[args.test]
+    failures = test(args, smtp)
+    smtp.__exit__(None, None, None)
+    if failures:
+        sys.exit(f"FAIL: {'; '.join(failures)}")
+    print(f"PASS: {args.test} on {args.backend}")
+
+
+if __name__ == "__main__":
+    main()
