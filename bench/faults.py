@@ -15,6 +15,7 @@ import asyncio
 import collections
 import itertools
 import json
+import logging
 import os
 import random
 import signal
@@ -344,6 +345,7 @@ def main():
     args = parser.parse_args()
     if args.test in {"postgres", "two-servers"}:
         args.backend = "postgresql"
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     smtp = SMTPServer().__enter__()
     os.environ.update(
         {
