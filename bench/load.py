@@ -30,6 +30,17 @@ class Connection:
         self.reader = self.writer = None
 
     async def request(self, method, path, body=b"", headers=None, timeout=30):
+        reused = self.writer is not None
+        try:
+            return await self._request(method, path, body, headers, timeout)
+        except HTTPError:
+            if not reused:
+                raise
+            # The server closed an idle keep-alive connection as we reused it;
+            # like a browser, send again once on a new connection.
+            return await self._request(method, path, body, headers, timeout)
+
+    async def _request(self, method, path, body, headers, timeout):
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]

@@ -47,17 +47,20 @@ def claim_due_messages(now, limit=20):
         next_attempt_at__lte=now,
     ).order_by("next_attempt_at")[:limit]
     claimed = []
-    for message in due:
-        won = Message.objects.filter(
-            pk=message.pk, status=message.status, next_attempt_at=message.next_attempt_at
-        ).update(
-            status=Message.Status.SENDING,
-            next_attempt_at=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
-        )
-        if won:
-            message.attempts += 1
-            claimed.append(message)
+    # One short write transaction for the batch: on SQLite, writes outside a
+    # transaction would contend with signers in SQLite's busy loop.
+    with transaction.atomic():
+        for message in due:
+            won = Message.objects.filter(
+                pk=message.pk, status=message.status, next_attempt_at=message.next_attempt_at
+            ).update(
+                status=Message.Status.SENDING,
+                next_attempt_at=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
+                attempts=F("attempts") + 1,
+            )
+            if won:
+                message.attempts += 1
+                claimed.append(message)
     return claimed
 
 
@@ -88,9 +91,10 @@ def send_message(message, now):
             first = settings.OUTBOX_RETRY_SECONDS
             delay = timedelta(seconds=min(first * 2 ** (message.attempts - 1), 6 * 3600))
             log.warning("email %s: %s; retrying in %s", message.pk, type(error).__name__, delay)
-            Message.objects.filter(pk=message.pk).update(
-                status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text
-            )
+            with transaction.atomic():
+                Message.objects.filter(pk=message.pk).update(
+                    status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text
+                )
         return
     finish(message, Message.Status.SENT, now)
 
