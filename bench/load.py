@@ -161,6 +161,37 @@ class Result:
         }
 
 
+async def capacity(operation, seconds, clients=32, host="127.0.0.1", port=8000):
+    """The server's peak: `clients` clients each starting the next operation as
+    soon as the last one finished, for `seconds`. (An open loop offered far more
+    than the server can take measures the generator's own queueing instead.)
+    """
+    assert host.startswith("127.") or host in {"localhost", "::1"}, "loopback only"
+    result = Result(offered_rate=0.0)
+    numbers = iter(range(10**9))
+    start = time.perf_counter()
+
+    async def client():
+        connection = Connection(host, port)
+        while time.perf_counter() - start < seconds:
+            began = time.perf_counter()
+            try:
+                acknowledged = await operation(Session(connection), next(numbers))
+            except Exception as error:  # every failure is counted, by kind
+                kind = type(error).__name__ if not isinstance(error, HTTPError) else str(error)
+                result.errors[kind[:80]] = result.errors.get(kind[:80], 0) + 1
+                connection.close()
+            else:
+                result.latencies_ms.append((time.perf_counter() - began) * 1000)
+                if acknowledged is not None:
+                    result.acknowledged.append(acknowledged)
+        connection.close()
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    result.elapsed = time.perf_counter() - start
+    return result
+
+
 async def open_loop(
     operation,
     rate,

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 PG_URL = "postgres://postgres@127.0.0.1:5432/hamsada_bench"
 
-from bench.load import TOKEN, HTTPError, open_loop  # noqa: E402
+from bench.load import TOKEN, HTTPError, capacity, open_loop  # noqa: E402
 
 
 def free_port():
@@ -235,7 +235,7 @@ class Bench:
         )
 
     def saturate(self, operation):
-        return self.load(operation, rate=4000, saturate=True)
+        return run(capacity(operation, self.seconds, port=self.port))
 
     def peak_then_80(self, operation, first_operation=None):
         """Throughput at saturation, then latency at 80 % of it."""
