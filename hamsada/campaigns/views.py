@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -120,7 +121,7 @@ def thanks(request, slug):
     text = campaign.text_in(get_language()) or campaign.texts.first()
     if text is None:
         raise Http404
-    url = request.build_absolute_uri(campaign_path(campaign))
+    url = request.build_absolute_uri(reverse("campaign", args=[campaign.slug]))
     return render(
         request,
         "campaigns/thanks.html",
@@ -131,9 +132,3 @@ def thanks(request, slug):
             "share_url": url,
         },
     )
-
-
-def campaign_path(campaign):
-    from django.urls import reverse
-
-    return reverse("campaign", args=[campaign.slug])

@@ -38,7 +38,6 @@ class Command(BaseCommand):
                 "warning",
             ]
         )
-        start_worker = lambda: subprocess.Popen([sys.executable, "-m", "hamsada.cli", "worker"])  # noqa: E731
         worker = start_worker()
         stopping = False
 
@@ -70,3 +69,7 @@ class Command(BaseCommand):
         if not stopping:
             sys.exit("The web server stopped unexpectedly; see the messages above.")
         self.stdout.write("Stopped.")
+
+
+def start_worker():
+    return subprocess.Popen([sys.executable, "-m", "hamsada.cli", "worker"])
