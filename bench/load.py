@@ -131,6 +131,20 @@ class Result:
     elapsed: float = 0.0
     dropped: int = 0
 
+    async def attempt(self, operation, connection, index, since):
+        """Runs one operation; records its latency from `since` and what it
+        acknowledged, or counts its failure by kind."""
+        try:
+            acknowledged = await operation(Session(connection), index)
+        except Exception as error:
+            kind = str(error) if isinstance(error, HTTPError) else type(error).__name__
+            self.errors[kind[:80]] = self.errors.get(kind[:80], 0) + 1
+            connection.close()
+        else:
+            self.latencies_ms.append((time.perf_counter() - since) * 1000)
+            if acknowledged is not None:
+                self.acknowledged.append(acknowledged)
+
     @property
     def completed(self):
         return len(self.latencies_ms)
@@ -174,17 +188,7 @@ async def capacity(operation, seconds, clients=32, host="127.0.0.1", port=8000):
     async def client():
         connection = Connection(host, port)
         while time.perf_counter() - start < seconds:
-            began = time.perf_counter()
-            try:
-                acknowledged = await operation(Session(connection), next(numbers))
-            except Exception as error:  # every failure is counted, by kind
-                kind = type(error).__name__ if not isinstance(error, HTTPError) else str(error)
-                result.errors[kind[:80]] = result.errors.get(kind[:80], 0) + 1
-                connection.close()
-            else:
-                result.latencies_ms.append((time.perf_counter() - began) * 1000)
-                if acknowledged is not None:
-                    result.acknowledged.append(acknowledged)
+            await result.attempt(operation, connection, next(numbers), time.perf_counter())
         connection.close()
 
     await asyncio.gather(*(client() for _ in range(clients)))
@@ -226,19 +230,9 @@ async def open_loop(
         waiting.discard(asyncio.current_task())
         try:
             connection = idle.pop() if idle else Connection(host, port)
-            try:
-                acknowledged = await operation(Session(connection), index)
-            except Exception as error:  # every failure is counted, by kind
-                kind = type(error).__name__ if not isinstance(error, HTTPError) else str(error)
-                result.errors[kind[:80]] = result.errors.get(kind[:80], 0) + 1
-                connection.close()
-            else:
-                result.latencies_ms.append((time.perf_counter() - scheduled) * 1000)
-                if acknowledged is not None:
-                    result.acknowledged.append(acknowledged)
-            finally:
-                if connection.writer is not None:
-                    idle.append(connection)
+            await result.attempt(operation, connection, index, scheduled)
+            if connection.writer is not None:
+                idle.append(connection)
         finally:
             slots.release()
 
