@@ -17,6 +17,13 @@ from hamsada.participation.models import Act
 log = logging.getLogger(__name__)
 ADDRESS = re.compile(r"[^\s<>'\"]+@[^\s<>'\"]+")
 MAX_ATTEMPTS = 10
+# The server is not there at all, as opposed to refusing one message.
+UNREACHABLE = (
+    ConnectionError,
+    TimeoutError,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+)
 
 
 def queue_email(act, kind, now):
@@ -72,12 +79,30 @@ def is_permanent(error):
     return False
 
 
+def send_claimed(messages, now):
+    """Sends claimed messages in turn. When the mail server cannot be reached,
+    the rest go back to the queue untried, instead of each failing in turn."""
+    for index, message in enumerate(messages):
+        if not send_message(message, now):
+            rest = [later.pk for later in messages[index + 1 :]]
+            with transaction.atomic():
+                Message.objects.filter(pk__in=rest).update(
+                    status=Message.Status.QUEUED,
+                    next_attempt_at=now + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
+                    attempts=F("attempts") - 1,  # claimed, but not tried
+                )
+            return
+
+
 def send_message(message, now):
-    """Sends one claimed message; records success, a retry with back-off, or failure."""
+    """Sends one claimed message; records success, a retry with back-off, or failure.
+
+    Returns False when the mail server could not be reached at all.
+    """
     act = Act.objects.select_related("campaign").get(pk=message.act_id)
     if not act.email_encrypted:
         finish(message, Message.Status.FAILED, now, error="address erased before sending")
-        return
+        return True
     try:
         mailers.default.send_messages([render_message(message, act)])
     except (smtplib.SMTPException, OSError) as error:
@@ -95,8 +120,9 @@ def send_message(message, now):
                 Message.objects.filter(pk=message.pk).update(
                     status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text
                 )
-        return
+        return not isinstance(error, UNREACHABLE)
     finish(message, Message.Status.SENT, now)
+    return True
 
 
 def finish(message, status, now, error=""):

@@ -5,7 +5,7 @@ from django.core import mail
 from django.utils import timezone
 
 from hamsada.lib.env import smtp_options
-from hamsada.outbox.actions import claim_due_messages, send_message
+from hamsada.outbox.actions import claim_due_messages, send_claimed, send_message
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import withdraw_act
 from tests.factories import pending_signature
@@ -121,6 +121,24 @@ def test_an_unreachable_server_is_a_temporary_failure(settings, petition):
     pending_signature(petition)
     send_due()
     assert Message.objects.get().status == Message.Status.QUEUED
+
+
+def test_an_unreachable_server_is_tried_once_per_batch(settings, petition):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    for n in range(3):
+        pending_signature(petition, email=f"s{n}@example.org")
+    now = timezone.now()
+    send_claimed(claim_due_messages(now), now)
+    messages = Message.objects.order_by("pk")
+    assert [m.status for m in messages] == ["queued"] * 3
+    assert [m.attempts for m in messages] == [1, 0, 0]
+    assert [bool(m.last_error) for m in messages] == [True, False, False]
+    assert all(m.next_attempt_at > now for m in messages)
 
 
 def test_no_email_goes_to_an_address_erased_before_sending(petition):

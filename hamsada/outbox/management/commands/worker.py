@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
-from hamsada.outbox.actions import claim_due_messages, send_message
+from hamsada.outbox.actions import claim_due_messages, send_claimed
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,7 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 messages = claim_due_messages(timezone.now())
-                for message in messages:
-                    send_message(message, timezone.now())
+                send_claimed(messages, timezone.now())
             except DatabaseError as error:
                 # The database restarting or busy is no reason to stop sending:
                 # claimed messages come back when their lease ends.
