@@ -1,12 +1,12 @@
 """Template filters available in every template (registered as builtins)."""
 
-from django import template
+from django.template import Library
 from django.utils.translation import get_language
 
 from hamsada.lib.markdown import render_markdown
 from hamsada.lib.text import format_count, localize_digits
 
-register = template.Library()
+register = Library()
 
 
 @register.filter
