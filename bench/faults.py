@@ -185,12 +185,29 @@ async def drive(traffic, port, rate, seconds, injector=None):
     return results
 
 
-def kill_test(args, smtp):
+def under_fault(args, smtp, name, fault, seconds, figures):
+    """Drives sign and confirm traffic at one server for `seconds` while
+    fault(server) runs, then verifies; figures() adds what the fault recorded.
+    Returns (traffic, failures)."""
     server = Server(workers=3, threads=2)
     traffic = Traffic(smtp)
+    try:
+        load, _done = asyncio.run(
+            drive(traffic, server.port, args.rate, seconds, lambda: fault(server))
+        )
+        from django.db import connection
+
+        connection.close()  # it may date from before a database restart
+        extra = {**figures(), "load": load.summary(), "rate": args.rate}
+        return traffic, verify(traffic, smtp, name, extra)
+    finally:
+        server.stop()
+
+
+def kill_test(args, smtp):
     kills = collections.Counter()
 
-    async def killer():
+    async def killer(server):
         await asyncio.sleep(2)
         for round_ in range(args.kills):
             processes = children(server.process.pid)
@@ -204,28 +221,16 @@ def kill_test(args, smtp):
             await asyncio.sleep(args.interval)
 
     seconds = args.kills * args.interval + 4
-    (load, _killed) = asyncio.run(drive(traffic, server.port, args.rate, seconds, killer))
-    try:
-        return verify(
-            traffic,
-            smtp,
-            "kill",
-            {
-                "kills": dict(kills),
-                "load": load.summary(),
-                "rate": args.rate,
-            },
-        )
-    finally:
-        server.stop()
+    _traffic, failures = under_fault(
+        args, smtp, "kill", killer, seconds, lambda: {"kills": dict(kills)}
+    )
+    return failures
 
 
 def smtp_test(args, smtp):
-    server = Server(workers=3, threads=2)
-    traffic = Traffic(smtp)
     queued = []
 
-    async def outage():
+    async def outage(server):
         from hamsada.outbox.models import Message
 
         await asyncio.sleep(3)
@@ -235,64 +240,41 @@ def smtp_test(args, smtp):
             await asyncio.sleep(1)
         smtp.restart()
 
-    seconds = args.outage + 8
-    (load, _done) = asyncio.run(drive(traffic, server.port, args.rate, seconds, outage))
-    try:
-        return verify(
-            traffic,
-            smtp,
-            "smtp",
-            {
-                "outage_seconds": args.outage,
-                "queued_during_outage_max": max(queued or [0]),
-                "load": load.summary(),
-                "rate": args.rate,
-            },
-        )
-    finally:
-        server.stop()
+    _traffic, failures = under_fault(
+        args,
+        smtp,
+        "smtp",
+        outage,
+        args.outage + 8,
+        lambda: {"outage_seconds": args.outage, "queued_during_outage_max": max(queued or [0])},
+    )
+    return failures
 
 
 def postgres_test(args, smtp):
-    server = Server(workers=3, threads=2)
-    traffic = Traffic(smtp)
+    cluster = sorted(os.listdir("/etc/postgresql"))[-1]
 
-    async def restart():
+    def pg_ctl(*action):
+        command = ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", *action]
+        return asyncio.to_thread(subprocess.run, command, check=True)
+
+    async def restart(server):
         await asyncio.sleep(3)
-        cluster = sorted(os.listdir("/etc/postgresql"))[-1]
-        await asyncio.to_thread(
-            subprocess.run,
-            ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "stop", "-m", "fast"],
-            check=True,
-        )
+        await pg_ctl("stop", "-m", "fast")
         await asyncio.sleep(args.outage)
-        await asyncio.to_thread(
-            subprocess.run,
-            ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "start"],
-            check=True,
-        )
+        await pg_ctl("start")
 
-    seconds = args.outage + 12
-    (load, _done) = asyncio.run(drive(traffic, server.port, args.rate, seconds, restart))
-    try:
-        from django.db import connection
-
-        connection.close()
-        failures = verify(
-            traffic,
-            smtp,
-            "postgres",
-            {
-                "down_seconds": args.outage,
-                "load": load.summary(),
-                "rate": args.rate,
-            },
-        )
-        if not traffic.statuses.get(503):
-            failures.append("no 503 was seen while the database was down")
-        return failures
-    finally:
-        server.stop()
+    traffic, failures = under_fault(
+        args,
+        smtp,
+        "postgres",
+        restart,
+        args.outage + 12,
+        lambda: {"down_seconds": args.outage},
+    )
+    if not traffic.statuses.get(503):
+        failures.append("no 503 was seen while the database was down")
+    return failures
 
 
 def two_servers_test(args, smtp):

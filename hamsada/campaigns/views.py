@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from hamsada.campaigns.models import Campaign
 from hamsada.participation.forms import SignForm
 from hamsada.participation.models import Act
-from hamsada.tally.models import totals
+from hamsada.tally.models import totals, totals_by_campaign
 
 
 def public_campaign(slug):
@@ -28,11 +28,12 @@ def campaign_list(request):
         .prefetch_related("texts")
         .order_by("status", "-opened_at")
     )
+    counts = totals_by_campaign([campaign.pk for campaign in campaigns])
     here, elsewhere = [], []
     for campaign in campaigns:
         text = campaign.text_in(language)
         if text:
-            here.append({"campaign": campaign, "text": text, "totals": totals(campaign.pk)})
+            here.append({"campaign": campaign, "text": text, "totals": counts[campaign.pk]})
         else:
             elsewhere.append({"campaign": campaign, "texts": list(campaign.texts.all())})
     return render(request, "campaigns/list.html", {"here": here, "elsewhere": elsewhere})

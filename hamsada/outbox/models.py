@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,9 +45,5 @@ class Message(models.Model):
     @property
     def message_id(self):
         """Stable across retries, so a message delivered twice is recognised as one."""
-        from urllib.parse import urlsplit
-
-        from django.conf import settings
-
         host = urlsplit(settings.SITE_URL).hostname or "localhost"
         return f"<message-{self.pk}-{self.created_at:%Y%m%d%H%M%S}@{host}>"

@@ -66,10 +66,10 @@ def recount(*, repair):
     for key in sorted(stored.keys() | actual.keys(), key=lambda k: (k[0], k[1])):
         tally = stored.get(key) or Tally(campaign_id=key[0], country=key[1])
         truth = actual.get(key, {"confirmed": 0, "pending": 0})
-        for field in ("confirmed", "pending"):
-            if getattr(tally, field) != truth[field]:
-                drifts.append(Drift(key[0], key[1], field, getattr(tally, field), truth[field]))
-                setattr(tally, field, truth[field])
-        if repair and any(d.campaign_id == key[0] and d.country == key[1] for d in drifts):
+        differing = [f for f in ("confirmed", "pending") if getattr(tally, f) != truth[f]]
+        for field in differing:
+            drifts.append(Drift(key[0], key[1], field, getattr(tally, field), truth[field]))
+            setattr(tally, field, truth[field])
+        if repair and differing:
             tally.save()
     return drifts
