@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -73,6 +73,22 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.slug
+
+    @classmethod
+    def public_in(cls, slug, language):
+        """The public campaign with texts in language, or None, in one plain query:
+        every signature asks, so it stays off the ORM's query builder."""
+        quote = connections["default"].ops.quote_name
+        text_table = CampaignText._meta.db_table
+        found = cls.objects.raw(
+            f"SELECT id, slug, status, deadline FROM {quote(cls._meta.db_table)} "  # noqa: S608
+            "WHERE slug = %s AND status IN (%s, %s) AND EXISTS ("
+            f"SELECT 1 FROM {quote(text_table)} "
+            f"WHERE {quote(text_table)}.campaign_id = {quote(cls._meta.db_table)}.id "
+            "AND language = %s)",
+            [slug, *cls.PUBLIC_STATUSES, language],
+        )
+        return next(iter(found), None)
 
     # Lifecycle
 

@@ -5,9 +5,9 @@ Each verb is one transaction that changes the act, its counters and its outbox
 together, so what a supporter was told has happened is what the database holds.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
-from hamsada.lib import crypto
+from hamsada.lib import crypto, rows
 from hamsada.outbox.actions import queue_email
 from hamsada.outbox.models import Message
 from hamsada.participation.models import Act
@@ -26,35 +26,34 @@ def record_act(campaign, *, kind, name, email, country, show_name, wants_updates
     campaign needs, is locked last, just before the commit.
     """
     digest = crypto.email_digest(email)
-    sealed = crypto.encrypt(email)
+    act = Act(
+        campaign=campaign,
+        kind=kind,
+        name=name,
+        country=country,
+        email_encrypted=crypto.encrypt(email),
+        email_digest=digest,
+        show_name=show_name,
+        wants_updates=wants_updates,
+        language=language,
+        created_at=now,
+        emails_sent=1,
+    )
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                act = Act.objects.create(
-                    campaign=campaign,
-                    kind=kind,
-                    name=name,
-                    country=country,
-                    email_encrypted=sealed,
-                    email_digest=digest,
-                    show_name=show_name,
-                    wants_updates=wants_updates,
-                    language=language,
-                    created_at=now,
-                    emails_sent=1,
-                )
-        except IntegrityError:
+        if not rows.insert(act, unless_exists_on=("campaign", "email_digest")):
             existing = Act.objects.get(campaign=campaign, email_digest=digest)
             # Answer in the language the supporter is using now.
             existing.language = language
             queue_email(existing, Message.Kind.ALREADY_SIGNED, now)
             return existing
-        Message.objects.create(
-            act=act,
-            kind=Message.Kind.CONFIRM,
-            language=language,
-            next_attempt_at=now,
-            created_at=now,
+        rows.insert(
+            Message(
+                act=act,
+                kind=Message.Kind.CONFIRM,
+                language=language,
+                next_attempt_at=now,
+                created_at=now,
+            )
         )
         add_to_tally(campaign.pk, country, pending=1)
     return act

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,13 +18,8 @@ from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
 @sensitive_post_parameters("name", "email")
 @require_POST
 def sign(request, slug):
-    # Lean lookups: this is the hot path of a spike.
-    campaign = get_object_or_404(
-        Campaign.objects.only("pk", "slug", "status", "deadline"),
-        slug=slug,
-        status__in=Campaign.PUBLIC_STATUSES,
-    )
-    if not campaign.texts.filter(language=get_language()).exists():
+    campaign = Campaign.public_in(slug, get_language())
+    if campaign is None:
         raise Http404
     if not campaign.accepts_acts(timezone.now()):
         return render_campaign(request, slug, status=409)
