@@ -40,7 +40,7 @@ test-pg: translations
 # Benchmarks and fault tests: long runs on loopback that print and record figures
 # in bench/results/ (PostgreSQL on 127.0.0.1:5432 for the postgresql runs).
 bench: setup
-	$(BIN)/python bench/run.py --backend sqlite $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --backend sqlite --scenarios sign,confirm,read,spike,durability $(BENCH_ARGS)
 	$(BIN)/python bench/run.py --backend postgresql $(BENCH_ARGS)
 
 faults: setup

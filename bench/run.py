@@ -1,6 +1,7 @@
 """Hamsada's benchmarks: sign, confirm, read and spike, each beside the floor.
 
 Usage: python bench/run.py --backend sqlite|postgresql [--quick] [--sizes 1000,1000000]
+       [--scenarios sign,confirm,read,spike,durability] [--results DIR]
 
 Starts Hamsada the way production does (`hamsada run`: gunicorn with several
 workers and the background worker) on a fresh database, measures a bare Django
@@ -217,6 +218,18 @@ def confirm_operation(tokens):
     return confirm
 
 
+def stored_signatures(emails):
+    """How many of these addresses have an act stored."""
+    from hamsada.lib.crypto import email_digest
+    from hamsada.participation.models import Act
+
+    digests = [email_digest(email) for email in emails]
+    return sum(
+        Act.objects.filter(email_digest__in=digests[i : i + 5000]).count()
+        for i in range(0, len(digests), 5000)
+    )
+
+
 def read_operation(path):
     async def read(session, index):
         status, _ = await session.call("GET", path)
@@ -230,8 +243,22 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.seconds = 5 if args.quick else 20
+        self.server = None
         self.port = None
         self.floor = {}
+
+    def start_server(self, **environment):
+        """(Re)starts `hamsada run`, with environment added to this process's."""
+        if self.server:
+            self.server.stop()
+        saved = dict(os.environ)
+        os.environ.update(environment)
+        try:
+            self.server = Server(self.args.workers, self.args.threads)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        self.port = self.server.port
 
     def load(self, operation, rate, seconds=None, ramp=0.0, in_flight=64, saturate=False):
         return run(
@@ -289,10 +316,7 @@ class Bench:
         print(json.dumps(figures, ensure_ascii=False), flush=True)
         return figures
 
-    def sign(self, scenario="sign", ramp=0.0):
-        from hamsada.lib.crypto import email_digest
-        from hamsada.participation.models import Act
-
+    def sign(self, scenario="sign"):
         run_id = f"{scenario}{int(time.time())}"
         extra = {}
         if scenario == "spike":
@@ -316,14 +340,9 @@ class Bench:
             extra["page_and_post_ratio_to_floor"] = round(whole.throughput / self.floor["POST"], 3)
             runs = [saturated, measured, whole]
         acknowledged = [email for result in runs for email in result.acknowledged]
-        digests = [email_digest(email) for email in acknowledged]
-        stored = sum(
-            Act.objects.filter(email_digest__in=digests[i : i + 5000]).count()
-            for i in range(0, len(digests), 5000)
-        )
         extra |= {
             "acknowledged": len(acknowledged),
-            "acknowledged_and_stored": stored,
+            "acknowledged_and_stored": stored_signatures(acknowledged),
             "recount_check": check_recount(),
             "unit": "sign POSTs/s, each for a new address",
         }
@@ -334,6 +353,35 @@ class Bench:
             extra["offered_peak_rate"] = peak
             peak = measured.throughput
         return self.write(scenario, peak, measured, "POST", extra)
+
+    def durability(self):
+        """The sign POST's peak with SQLite syncing its log at every commit
+        (FULL) and only at checkpoints (NORMAL), alternated, same database."""
+        peaks = {"FULL": [], "NORMAL": []}
+        acknowledged, latencies = [], None
+        for turn, setting in enumerate(["FULL", "NORMAL"] * 2):
+            self.start_server(HAMSADA_SQLITE_SYNCHRONOUS=setting)
+            operation = sign_operation("bench", f"durability{int(time.time())}{turn}", False)
+            result = self.saturate(operation)
+            peaks[setting].append(result.throughput)
+            acknowledged += result.acknowledged
+            latencies = result if setting == "FULL" else latencies
+            print(f"sign POST with synchronous={setting}: {result.throughput:.0f}/s", flush=True)
+            wait_for_outbox()
+        self.start_server()
+        full = sum(peaks["FULL"]) / len(peaks["FULL"])
+        normal = sum(peaks["NORMAL"]) / len(peaks["NORMAL"])
+        extra = {
+            "full_throughputs": [round(peak, 1) for peak in peaks["FULL"]],
+            "normal_throughputs": [round(peak, 1) for peak in peaks["NORMAL"]],
+            "normal_throughput": round(normal, 1),
+            "full_cost_ms_per_sign": round(1000 / full - 1000 / normal, 3),
+            "acknowledged": len(acknowledged),
+            "acknowledged_and_stored": stored_signatures(acknowledged),
+            "recount_check": check_recount(),
+            "unit": "sign POSTs/s with synchronous=FULL (the default), mean of two runs",
+        }
+        return self.write("durability", full, latencies, "POST", extra)
 
     def confirm(self):
         from hamsada.participation.models import Act
@@ -426,11 +474,12 @@ def main():
         help="peak arrivals/s of the spike (default: 80 %% of the measured page-and-sign peak)",
     )
     args = parser.parse_args()
+    if "durability" in args.scenarios and args.backend != "sqlite":
+        parser.error("the durability scenario compares SQLite's settings")
     var = prepare_environment(args.backend)
     hamsada("seed", "--campaign", "bench", "--acts", "0")
     bench = Bench(args)
-    server = Server(args.workers, args.threads)
-    bench.port = server.port
+    bench.start_server()
     bench.last_sign_peak = args.spike_rate
     failures = []
     try:
@@ -449,7 +498,7 @@ def main():
             if figures.get("acknowledged") != figures.get("acknowledged_and_stored"):
                 failures.append(f"{scenario}: an acknowledged act is missing")
     finally:
-        server.stop()
+        bench.server.stop()
     print(f"Figures in {args.results}; instance data in {var}")
     if failures:
         sys.exit("; ".join(failures))
