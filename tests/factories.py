@@ -75,3 +75,19 @@ def sign_data(**overrides):
     data = {"name": "Ada Lovelace", "email": "ada@example.org", "country": "GB", "consent": "on"}
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def open_urgent_action():
+    """The demo urgent action: two officials with every kind of channel, en/fa/ps."""
+    from hamsada.campaigns.demo import SLUG, load_urgent_action
+
+    load_urgent_action(organization())
+    return Campaign.objects.get(slug=SLUG)
+
+
+def ambassador():
+    return Target.objects.get(name__startswith="Ambassador")
+
+
+def president():
+    return Target.objects.get(name__startswith="President")

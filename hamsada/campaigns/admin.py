@@ -5,7 +5,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hamsada.campaigns.models import Campaign, CampaignText, Target
+from hamsada.campaigns.models import (
+    Campaign,
+    CampaignText,
+    Channel,
+    PersonConcerned,
+    Salutation,
+    Target,
+)
 from hamsada.tally.models import totals
 
 admin.site.site_header = _("Hamsada administration")
@@ -43,6 +50,15 @@ def transition_action(verb, label):
     return admin.action(description=label)(action)
 
 
+class PersonConcernedInline(admin.TabularInline):
+    model = PersonConcerned
+    extra = 0
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"dir": "auto"})},
+        models.TextField: {"widget": forms.Textarea(attrs={"dir": "auto", "rows": 2})},
+    }
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["slug", "kind", "status", "languages_list", "confirmed", "goal", "deadline"]
@@ -50,7 +66,7 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["slug", "texts__title"]
     readonly_fields = ["status", "opened_at", "closed_at", "archived_at"]
     filter_horizontal = ["targets"]
-    inlines = [CampaignTextInline]
+    inlines = [CampaignTextInline, PersonConcernedInline]
     actions = [
         transition_action("open", _("Open the selected campaigns")),
         transition_action("close", _("Close the selected campaigns")),
@@ -69,7 +85,25 @@ class CampaignAdmin(admin.ModelAdmin):
         return totals(campaign.pk)["confirmed"]
 
 
+class SalutationInline(admin.TabularInline):
+    model = Salutation
+    extra = 0
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"dir": "auto"})}}
+
+
+class ChannelInline(admin.StackedInline):
+    model = Channel
+    extra = 0
+    fields = [("kind", "position"), "value", ("note", "last_checked")]
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"dir": "auto", "size": 60})},
+        models.TextField: {"widget": forms.Textarea(attrs={"dir": "auto", "rows": 3})},
+    }
+
+
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["name", "title", "institution", "country"]
+    list_display = ["name", "title", "institution", "country", "left_office_on"]
+    list_filter = ["country"]
     search_fields = ["name", "institution"]
+    inlines = [SalutationInline, ChannelInline]

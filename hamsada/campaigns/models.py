@@ -11,6 +11,18 @@ class Target(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     institution = models.CharField(_("institution"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
+    languages = models.CharField(
+        _("preferred languages"),
+        max_length=60,
+        blank=True,
+        help_text=_("Language codes, most preferred first, e.g. en, fa or ps."),
+    )
+    left_office_on = models.DateField(
+        _("left office on"),
+        null=True,
+        blank=True,
+        help_text=_("Set when this person no longer holds the position."),
+    )
 
     class Meta:
         verbose_name = _("target")
@@ -19,6 +31,93 @@ class Target(models.Model):
 
     def __str__(self):
         return self.name
+
+    def salutation_in(self, language):
+        """The salutation to use in language, else a plain one."""
+        for salutation in self.salutations.all():
+            if salutation.language == language:
+                return salutation.text
+        return _("Dear %(name)s") % {"name": self.name}
+
+    def preferred_languages(self):
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+    def handles(self):
+        """Social accounts to mention in a post, e.g. ["@name", "@name@host"]."""
+        return [handle for channel in self.channels.all() if (handle := channel.handle())]
+
+
+class Salutation(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="salutations")
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    text = models.CharField(_("salutation"), max_length=200, help_text=_("e.g. Dear Ambassador"))
+
+    class Meta:
+        verbose_name = _("salutation")
+        verbose_name_plural = _("salutations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "language"], name="one_salutation_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Channel(models.Model):
+    """One way to reach a target: an address, a number, a form or an account."""
+
+    class Kind(models.TextChoices):
+        POSTAL = "postal", _("Postal address")
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        FAX = "fax", _("Fax")
+        CONTACT_FORM = "contact_form", _("Contact form")
+        X = "x", _("X (Twitter)")
+        FACEBOOK = "facebook", _("Facebook")
+        MASTODON = "mastodon", _("Mastodon")
+        OTHER_SOCIAL = "social", _("Other social account")
+
+    SOCIAL = {Kind.X, Kind.FACEBOOK, Kind.MASTODON, Kind.OTHER_SOCIAL}
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    value = models.TextField(
+        _("address, number or account"),
+        max_length=500,
+        help_text=_(
+            "Postal address on several lines; email address; phone or fax number with its "
+            "country code; the web address of a contact form or page; @name for X; "
+            "@name@server for Mastodon."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    last_checked = models.DateField(_("last checked"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("contact channel")
+        verbose_name_plural = _("contact channels")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        from hamsada.campaigns.channels import check_channel
+
+        self.value = check_channel(self.kind, self.value)
+
+    def link(self):
+        from hamsada.campaigns.channels import channel_link
+
+        return channel_link(self.kind, self.value)
+
+    def handle(self):
+        from hamsada.campaigns.channels import channel_handle
+
+        return channel_handle(self.kind, self.value)
 
 
 class Campaign(models.Model):
@@ -58,6 +157,18 @@ class Campaign(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     goal = models.PositiveIntegerField(_("goal"), null=True, blank=True)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    case_reference = models.CharField(
+        _("case reference"),
+        max_length=40,
+        blank=True,
+        help_text=_("For an urgent action, its number, e.g. UA 118.20."),
+    )
+    act_by = models.DateField(
+        _("act by"),
+        null=True,
+        blank=True,
+        help_text=_("After this date, supporters are asked to check with you before acting."),
+    )
     targets = models.ManyToManyField(
         Target, blank=True, related_name="campaigns", verbose_name=_("targets")
     )
@@ -147,6 +258,31 @@ class CampaignText(models.Model):
     summary = models.TextField(_("summary"), max_length=600)
     body = models.TextField(_("text"), help_text=_("Markdown: **bold**, *italic*, lists, links."))
     demands = models.TextField(_("demands"), blank=True, help_text=_("One demand per line."))
+    # An urgent action's sample letter and scripts, with merge fields in braces.
+    letter_subject = models.CharField(_("letter subject"), max_length=200, blank=True)
+    letter = models.TextField(
+        _("sample letter"),
+        blank=True,
+        help_text=_(
+            "Supporters adapt it in their own words. Merge fields: {salutation}, "
+            "{target_name}, {target_title}, {supporter_name}, {supporter_city}."
+        ),
+    )
+    phone_script = models.TextField(
+        _("phone script"),
+        max_length=600,
+        blank=True,
+        help_text=_("A few sentences to say on the phone. Same merge fields."),
+    )
+    social_post = models.CharField(
+        _("social media post"),
+        max_length=280,
+        blank=True,
+        help_text=_(
+            "Up to 280 characters; {handles} becomes the target's accounts. "
+            "It is shortened if the accounts make it longer."
+        ),
+    )
 
     class Meta:
         verbose_name = _("text")
@@ -160,3 +296,72 @@ class CampaignText(models.Model):
 
     def demand_list(self):
         return [line.strip() for line in self.demands.splitlines() if line.strip()]
+
+    def clean(self):
+        from hamsada.campaigns.letters import check_merge_fields
+
+        for field in ["letter_subject", "letter", "phone_script", "social_post"]:
+            check_merge_fields(self, field)
+
+
+class PersonConcerned(models.Model):
+    """Someone an urgent action is about. Named in public only when safe."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(_("name"), max_length=200)
+    safe_to_show = models.BooleanField(
+        _("safe to name publicly"),
+        default=False,
+        help_text=_("Leave unticked unless the person or their family agreed to be named."),
+    )
+    note = models.TextField(_("internal note"), blank=True)
+
+    class Meta:
+        verbose_name = _("person concerned")
+        verbose_name_plural = _("people concerned")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Update(models.Model):
+    """A numbered update of a campaign ("UA 118.20 update 1"), with its texts."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
+    number = models.PositiveSmallIntegerField(_("number"), editable=False)
+    published_at = models.DateTimeField(_("published"), editable=False)
+
+    class Meta:
+        verbose_name = _("update")
+        verbose_name_plural = _("updates")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="one_update_per_number")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} #{self.number}"
+
+    def text_in(self, language):
+        texts = list(self.texts.all())
+        return next((t for t in texts if t.language == language), texts[0] if texts else None)
+
+
+class UpdateText(models.Model):
+    update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Markdown: **bold**, *italic*, lists, links."))
+
+    class Meta:
+        verbose_name = _("update text")
+        verbose_name_plural = _("update texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["update", "language"], name="one_update_text_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,16 +1,25 @@
+import csv
+
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from hamsada.campaigns.models import Campaign
+from hamsada.campaigns.forms import WriteForm
+from hamsada.campaigns.letters import fill, letter_values, mailto, social_post, x_post_link
+from hamsada.campaigns.models import Campaign, Channel
 from hamsada.participation.forms import SignForm
 from hamsada.participation.models import Act
-from hamsada.tally.models import totals, totals_by_campaign
+from hamsada.tally.actions import add_to_action_tally
+from hamsada.tally.models import action_totals, by_country, totals, totals_by_campaign
 
 
 def public_campaign(slug):
@@ -89,10 +98,12 @@ def render_campaign(request, slug, form=None, status=200, shared=False):
             status=404,
         )
     counts = totals(campaign.pk)
+    urgent = campaign.kind == Campaign.Kind.URGENT_ACTION
     return render(
         request,
-        "campaigns/detail.html",
+        "campaigns/urgent_action.html" if urgent else "campaigns/detail.html",
         {
+            **(urgent_action_context(campaign) if urgent else {}),
             "campaign": campaign,
             "text": text,
             "counts": counts,
@@ -133,3 +144,164 @@ def thanks(request, slug):
             "share_url": url,
         },
     )
+
+
+def urgent_action_context(campaign):
+    people = list(campaign.people.all())
+    targets = list(campaign.targets.prefetch_related("channels", "salutations"))
+    actions = action_totals(campaign.pk)
+    return {
+        "targets": [(target, actions.get(target.pk)) for target in targets],
+        "people_named": [person for person in people if person.safe_to_show],
+        "people_withheld": sum(1 for person in people if not person.safe_to_show),
+        "updates": campaign.updates.prefetch_related("texts"),
+        "past_act_by": campaign.act_by is not None and campaign.act_by < timezone.localdate(),
+    }
+
+
+def urgent_action(slug):
+    campaign = public_campaign(slug)
+    if campaign.kind != Campaign.Kind.URGENT_ACTION:
+        raise Http404
+    return campaign
+
+
+def write_letter(request, slug):
+    """The sample letter filled for one target, to edit and send in the
+    supporter's own way. Opening it for a target counts as one intended action."""
+    campaign = urgent_action(slug)
+    text = campaign.text_in(get_language())
+    if text is None:
+        raise Http404
+    targets = list(campaign.targets.prefetch_related("channels", "salutations"))
+    names = dict(settings.LANGUAGES)
+    languages = [(code, names[code]) for code in campaign.languages()]
+    data = request.GET.copy() if request.GET else None
+    if data is not None and not data.get("language"):
+        data["language"] = text.language
+    form = WriteForm(
+        data, targets=targets, languages=languages, initial={"language": text.language}
+    )
+    context = {"campaign": campaign, "text": text, "form": form}
+    if form.is_bound and form.is_valid():
+        target = form.cleaned_data["target"]
+        letter_text = campaign.text_in(form.cleaned_data["language"])
+        values = letter_values(
+            target, letter_text.language, form.cleaned_data["name"], form.cleaned_data["city"]
+        )
+        letter = fill(letter_text.letter, values)
+        subject = fill(letter_text.letter_subject, values)
+        emails = [c for c in target.channels.all() if c.kind == Channel.Kind.EMAIL]
+        post = social_post(letter_text.social_post, target) if letter_text.social_post else ""
+        context |= {
+            "target": target,
+            "subject": subject,
+            "letter": letter,
+            "mailtos": [(channel, *mailto(channel.value, subject, letter)) for channel in emails],
+            "postal": [c for c in target.channels.all() if c.kind == Channel.Kind.POSTAL],
+            "phones": [c for c in target.channels.all() if c.kind == Channel.Kind.PHONE],
+            "letter_language": letter_text.language,
+            "preferred": [names.get(code, code) for code in target.preferred_languages()],
+            "phone_script": fill(letter_text.phone_script, values),
+            "post": post,
+            "x_link": x_post_link(post) if post and target.handles() else None,
+        }
+        if campaign.accepts_acts(timezone.now()):
+            with transaction.atomic():
+                add_to_action_tally(campaign.pk, target.pk, "", intended=1)
+    return render(request, "campaigns/write.html", context)
+
+
+def go(request, slug, channel_id):
+    """Counts an intended action, then opens the channel's own page."""
+    campaign = urgent_action(slug)
+    channel = get_object_or_404(Channel.objects.filter(target__campaigns=campaign), pk=channel_id)
+    link = channel.link()
+    if not link or not link.startswith(("https://", "http://")):
+        raise Http404
+    if campaign.accepts_acts(timezone.now()):
+        with transaction.atomic():
+            add_to_action_tally(campaign.pk, channel.target_id, channel.kind, intended=1)
+    return HttpResponseRedirect(link)
+
+
+def action_summary(request, slug):
+    """What supporters did, for the officials and the people concerned: no
+    personal data, only counts."""
+    campaign = urgent_action(slug)
+    text = campaign.text_in(get_language())
+    if text is None:
+        raise Http404
+    context = summary_figures(campaign)
+    if request.GET.get("format") == "csv":
+        return summary_csv(campaign, context)
+    return render(
+        request, "campaigns/summary.html", {"campaign": campaign, "text": text, **context}
+    )
+
+
+def summary_figures(campaign):
+    actions = action_totals(campaign.pk)
+    rows = []
+    for target in campaign.targets.prefetch_related("channels"):
+        counts = actions.get(target.pk) or {"channels": {}, "letter_opened": 0}
+        kinds = dict.fromkeys([c.kind for c in target.channels.all()] + list(counts["channels"]))
+        for kind in kinds:
+            figures = counts["channels"].get(kind, {"intended": 0, "reported": 0, "confirmed": 0})
+            rows.append({"target": target, "channel": Channel.Kind(kind).label, **figures})
+        rows.append(
+            {
+                "target": target,
+                "channel": None,
+                "intended": counts["letter_opened"],
+                "reported": None,
+                "confirmed": None,
+            }
+        )
+    by_day = (
+        Act.objects.filter(campaign=campaign, status__in=Act.COUNTED_STATUSES)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(reports=Count("id"), confirmed=Count("id", filter=Q(status="confirmed")))
+        .order_by("day")
+    )
+    return {
+        "rows": rows,
+        "totals": totals(campaign.pk),
+        "by_country": by_country(campaign.pk),
+        "by_day": list(by_day),
+    }
+
+
+def summary_csv(campaign, figures):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-actions.csv"'
+    response.write("\ufeff")  # for spreadsheets that otherwise guess the encoding
+    writer = csv.writer(response)
+    writer.writerow(["target", "channel", "intended", "reported", "confirmed by email"])
+    for row in figures["rows"]:
+        writer.writerow(
+            [
+                safe_cell(row["target"].name),
+                safe_cell(str(row["channel"] or _("letter page opened"))),
+                row["intended"],
+                "" if row["reported"] is None else row["reported"],
+                "" if row["confirmed"] is None else row["confirmed"],
+            ]
+        )
+    writer.writerow([])
+    writer.writerow(["country", "reports", "confirmed by email"])
+    for country, counts in figures["by_country"]:
+        writer.writerow(
+            [country or "-", counts["pending"] + counts["confirmed"], counts["confirmed"]]
+        )
+    writer.writerow([])
+    writer.writerow(["day", "reports", "confirmed by email"])
+    for day in figures["by_day"]:
+        writer.writerow([day["day"].isoformat(), day["reports"], day["confirmed"]])
+    return response
+
+
+def safe_cell(value):
+    """A text cell no spreadsheet will run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

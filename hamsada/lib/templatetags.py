@@ -3,6 +3,7 @@
 from django.template import Library
 from django.utils.translation import get_language
 
+from hamsada.lib import countries
 from hamsada.lib.markdown import render_markdown
 from hamsada.lib.text import format_count, localize_digits
 
@@ -24,3 +25,20 @@ def digits(value):
 @register.filter
 def markdown(source):
     return render_markdown(source)
+
+
+@register.filter
+def salutation(target):
+    """The target's salutation in the page's language."""
+    return target.salutation_in(get_language())
+
+
+@register.filter
+def text_for(item, language):
+    """An update's (or campaign's) text in language, else its first text."""
+    return item.text_in(language)
+
+
+@register.filter
+def country_name(code):
+    return countries.country_name(code, get_language())

@@ -16,6 +16,7 @@ class Message(models.Model):
 
     class Kind(models.TextChoices):
         CONFIRM = "confirm", _("Please confirm")
+        CONFIRM_REPORT = "confirm_report", _("Please confirm a report")
         ALREADY_SIGNED = "already_signed", _("Already signed")
 
     class Status(models.TextChoices):

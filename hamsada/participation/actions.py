@@ -10,34 +10,51 @@ from django.db import transaction
 from hamsada.lib import crypto, rows
 from hamsada.outbox.actions import queue_email
 from hamsada.outbox.models import Message
-from hamsada.participation.models import Act
-from hamsada.tally.actions import add_to_tally
+from hamsada.participation.models import Act, ReportedAction
+from hamsada.tally.actions import add_to_action_tally, add_to_tally
 
 
-def record_act(campaign, *, kind, name, email, country, show_name, wants_updates, language, now):
+def record_act(
+    campaign,
+    *,
+    kind,
+    name,
+    email,
+    country,
+    show_name,
+    wants_updates,
+    language,
+    now,
+    note="",
+    actions=(),
+):
     """Stores a pending act and queues its confirmation email, in one transaction.
 
-    An address that already acted on this campaign gets an "already signed" email
+    An address that already signed this campaign gets an "already signed" email
     instead, and nothing else changes; the caller answers both cases identically
-    so that the page never reveals whether an address has signed.
+    so that the page never reveals whether an address has signed. Reports (with
+    actions, a list of (target_id, channel)) are not deduplicated: a supporter
+    reports each time they act, and may give no address at all, in which case
+    the report stays unconfirmed.
 
     The transaction is kept short (it is what a spike queues on): encryption
     happens before it, and the campaign's counter row, which every signer of the
     campaign needs, is locked last, just before the commit.
     """
-    digest = crypto.email_digest(email)
+    digest = crypto.email_digest(email) if email and kind != Act.Kind.REPORT else None
     act = Act(
         campaign=campaign,
         kind=kind,
         name=name,
         country=country,
-        email_encrypted=crypto.encrypt(email),
+        email_encrypted=crypto.encrypt(email) if email else "",
         email_digest=digest,
         show_name=show_name,
-        wants_updates=wants_updates,
+        wants_updates=wants_updates and bool(email),
         language=language,
+        note=note,
         created_at=now,
-        emails_sent=1,
+        emails_sent=1 if email else 0,
     )
     with transaction.atomic():
         if not rows.insert(act, unless_exists_on=("campaign", "email_digest")):
@@ -46,17 +63,30 @@ def record_act(campaign, *, kind, name, email, country, show_name, wants_updates
             existing.language = language
             queue_email(existing, Message.Kind.ALREADY_SIGNED, now)
             return existing
-        rows.insert(
-            Message(
-                act=act,
-                kind=Message.Kind.CONFIRM,
-                language=language,
-                next_attempt_at=now,
-                created_at=now,
+        if email:
+            rows.insert(
+                Message(
+                    act=act,
+                    kind=(
+                        Message.Kind.CONFIRM_REPORT
+                        if kind == Act.Kind.REPORT
+                        else Message.Kind.CONFIRM
+                    ),
+                    language=language,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
             )
-        )
+        for target_id, channel in sorted(set(actions)):
+            rows.insert(ReportedAction(act=act, target_id=target_id, channel=channel))
+            add_to_action_tally(campaign.pk, target_id, channel, reported=1)
         add_to_tally(campaign.pk, country, pending=1)
     return act
+
+
+def _count_actions(act, **change):
+    for target_id, channel in act.actions.values_list("target_id", "channel"):
+        add_to_action_tally(act.campaign_id, target_id, channel, **change)
 
 
 @transaction.atomic
@@ -73,6 +103,7 @@ def confirm_act(act_id, now):
     act = Act.objects.select_related("campaign").get(pk=act_id)
     if changed:
         add_to_tally(act.campaign_id, act.country, confirmed=1, pending=-1)
+        _count_actions(act, confirmed=1)
     return act, bool(changed)
 
 
@@ -95,6 +126,7 @@ def withdraw_act(act_id, now):
             email_encrypted="",
             email_digest=None,
             country="",
+            note="",
             show_name=False,
             wants_updates=False,
         )
@@ -102,5 +134,6 @@ def withdraw_act(act_id, now):
     if changed:
         field = "confirmed" if was == Act.Status.CONFIRMED else "pending"
         add_to_tally(act.campaign_id, act.country, **{field: -1})
+        _count_actions(act, reported=-1, confirmed=-1 if was == Act.Status.CONFIRMED else 0)
         act.refresh_from_db()
     return act, bool(changed)

@@ -87,7 +87,7 @@ class SignForm(forms.Form):
 
     def clean_country(self):
         country = self.cleaned_data["country"]
-        if country not in COUNTRY_CODES:
+        if country and country not in COUNTRY_CODES:
             raise forms.ValidationError(_("Please choose a country from the list."))
         return country
 
@@ -101,3 +101,116 @@ class SignForm(forms.Form):
         email = clean_line(self.cleaned_data["email"]).replace(" ", "")
         validate_email(email)
         return email
+
+
+# What a supporter did through each kind of channel, as they would say it.
+ACTION_LABELS = {
+    "postal": _("Posted a letter"),
+    "email": _("Sent an email"),
+    "phone": _("Made a phone call"),
+    "fax": _("Sent a fax"),
+    "contact_form": _("Used the contact form"),
+    "x": _("Posted on X"),
+    "facebook": _("Posted on Facebook"),
+    "mastodon": _("Posted on Mastodon"),
+    "social": _("Posted on social media"),
+}
+
+
+class ReportForm(forms.Form):
+    """What a supporter did for an urgent action; everything personal is optional."""
+
+    actions = forms.MultipleChoiceField(
+        label=_("What did you do?"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Please tick at least one thing you did."),
+            "invalid_choice": _("Please choose from the list."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Anything to add? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+        help_text=_("For example, whether anyone answered. Only the organisers read it."),
+        error_messages={"max_length": _("Please shorten your note to 1,000 characters.")},
+    )
+    name = forms.CharField(
+        label=_("Your name (optional)"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "dir": "auto"}),
+        error_messages={"max_length": _("Please shorten your name to 120 characters.")},
+    )
+    email = forms.CharField(
+        label=_("Your email address (optional)"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr", "maxlength": 254}),
+        help_text=_(
+            "If you give it, we send you a link to confirm, and your report is then counted "
+            "as confirmed. It is stored encrypted and never shown."
+        ),
+        error_messages={"max_length": _("This email address is too long.")},
+    )
+    country = forms.CharField(
+        label=_("Country where you live (optional)"), required=False, widget=CountrySelect
+    )
+    wants_updates = forms.BooleanField(label=_("Email me updates about this case"), required=False)
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that this organisation stores the details I gave to count and confirm "
+            "my report."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actions"].choices = action_choices(targets)
+
+    def clean_actions(self):
+        return [
+            (int(target_id), channel)
+            for target_id, channel in (
+                value.split(":", 1) for value in self.cleaned_data["actions"]
+            )
+        ]
+
+    clean_country = SignForm.clean_country
+
+    def clean_email(self):
+        return SignForm.clean_email(self) if self.cleaned_data["email"].strip() else ""
+
+    def clean_name(self):
+        return clean_line(self.cleaned_data["name"])
+
+    def clean_note(self):
+        return self.cleaned_data["note"].replace("\r\n", "\n").strip()
+
+    def clean(self):
+        data = super().clean()
+        personal = data.get("name") or data.get("email") or data.get("country")
+        if personal and not data.get("consent"):
+            self.add_error(
+                "consent",
+                _("Please tick this box, or leave your name, email and country empty."),
+            )
+        if data.get("wants_updates") and not data.get("email"):
+            self.add_error("email", _("Please give your email address to receive updates."))
+        return data
+
+
+def action_choices(targets):
+    """[("target_id:channel", label)] for the channels each target has."""
+    choices = []
+    for target in targets:
+        kinds = list(dict.fromkeys(channel.kind for channel in target.channels.all()))
+        choices.append(
+            (
+                target.name,
+                [(f"{target.pk}:{kind}", ACTION_LABELS[kind]) for kind in kinds],
+            )
+        )
+    return choices

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hamsada.campaigns.models import Channel
 from hamsada.lib import crypto
 
 
@@ -42,6 +43,7 @@ class Act(models.Model):
     show_name = models.BooleanField(_("name shown publicly"), default=False)
     wants_updates = models.BooleanField(_("wants updates"), default=False)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
     emails_sent = models.PositiveSmallIntegerField(_("emails queued"), default=0, editable=False)
     created_at = models.DateTimeField(_("signed"), editable=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
@@ -76,3 +78,26 @@ class Act(models.Model):
     @property
     def email(self):
         return crypto.decrypt(self.email_encrypted) if self.email_encrypted else ""
+
+
+class ReportedAction(models.Model):
+    """One thing a supporter reports having done for an urgent action: this
+    target, through this kind of channel. Counted with the act's status."""
+
+    act = models.ForeignKey(Act, on_delete=models.CASCADE, related_name="actions")
+    target = models.ForeignKey(
+        "campaigns.Target", on_delete=models.PROTECT, related_name="reported_actions"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.Kind)
+
+    class Meta:
+        verbose_name = _("reported action")
+        verbose_name_plural = _("reported actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["act", "target", "channel"], name="one_report_per_target_channel"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.target} · {self.get_channel_display()}"

@@ -10,7 +10,7 @@ from hamsada.campaigns.models import Campaign
 from hamsada.campaigns.views import public_campaign, render_campaign
 from hamsada.lib.ratelimit import allow
 from hamsada.participation.actions import confirm_act, record_act, withdraw_act
-from hamsada.participation.forms import SignForm
+from hamsada.participation.forms import ReportForm, SignForm
 from hamsada.participation.models import Act
 from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
 
@@ -85,3 +85,65 @@ def withdraw(request, token):
     if request.method == "POST" and act.status != Act.Status.WITHDRAWN:
         act, _changed = withdraw_act(act.pk, timezone.now())
     return render(request, "participation/withdraw.html", {"act": act, "token": token})
+
+
+@sensitive_post_parameters("name", "email", "note")
+@require_http_methods(["GET", "POST"])
+def report(request, slug):
+    """ "Tell us what you did": a report through the same pipeline as a signature."""
+    campaign = public_campaign(slug)
+    text = campaign.text_in(get_language())
+    if text is None or campaign.kind != Campaign.Kind.URGENT_ACTION:
+        raise Http404
+    targets = list(campaign.targets.prefetch_related("channels"))
+    accepting = campaign.accepts_acts(timezone.now())
+    form = ReportForm(request.POST if request.method == "POST" else None, targets=targets)
+    status = 200
+    if request.method == "POST" and accepting:
+        if not allow(request, "sign", settings.SIGN_RATE_LIMIT, settings.SIGN_RATE_WINDOW):
+            response = render(
+                request, "participation/slow_down.html", {"campaign": campaign}, status=429
+            )
+            response["Retry-After"] = str(settings.SIGN_RATE_WINDOW)
+            return response
+        if form.is_valid():
+            data = form.cleaned_data
+            record_act(
+                campaign,
+                kind=Act.Kind.REPORT,
+                name=data["name"],
+                email=data["email"],
+                country=data["country"],
+                show_name=False,
+                wants_updates=data["wants_updates"],
+                language=get_language(),
+                now=timezone.now(),
+                note=data["note"],
+                actions=data["actions"],
+            )
+            return redirect(
+                "reported", slug=campaign.slug, by="email" if data["email"] else "anonymous"
+            )
+        status = 400
+    elif request.method == "POST":
+        status = 409
+    return render(
+        request,
+        "participation/report.html",
+        {
+            "campaign": campaign,
+            "text": text,
+            "form": form,
+            "accepting": accepting,
+        },
+        status=status,
+    )
+
+
+def reported(request, slug, by):
+    campaign = public_campaign(slug)
+    return render(
+        request,
+        "participation/reported.html",
+        {"campaign": campaign, "by_email": by == "email"},
+    )

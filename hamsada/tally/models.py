@@ -28,6 +28,37 @@ class Tally(models.Model):
         return f"{self.campaign_id}/{self.country or '-'}"
 
 
+class ActionTally(models.Model):
+    """Exact counts of an urgent action's actions for one target and channel.
+
+    Three figures, never added together: intended (a supporter opened the
+    letter page for this target, channel "", or one of its channel links),
+    reported (actions supporters told us they took) and, of those, confirmed
+    (reported by a supporter who then confirmed by email).
+    """
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="action_tallies"
+    )
+    target = models.ForeignKey("campaigns.Target", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(_("channel"), max_length=20, blank=True)
+    intended = models.BigIntegerField(_("intended"), default=0)
+    reported = models.BigIntegerField(_("reported"), default=0)
+    confirmed = models.BigIntegerField(_("confirmed"), default=0)
+
+    class Meta:
+        verbose_name = _("action tally")
+        verbose_name_plural = _("action tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "target", "channel"], name="one_action_tally"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.target_id}/{self.channel or '-'}"
+
+
 def totals(campaign_id):
     """{"confirmed": n, "pending": m} for one campaign."""
     sums = Tally.objects.filter(campaign_id=campaign_id).aggregate(
@@ -45,3 +76,35 @@ def totals_by_campaign(campaign_ids):
         .annotate(confirmed=Sum("confirmed"), pending=Sum("pending"))
     }
     return {pk: found.get(pk, {"confirmed": 0, "pending": 0}) for pk in campaign_ids}
+
+
+def action_totals(campaign_id):
+    """{target_id: {"channels": {channel: counts}, "letter_opened": n, "reported": n,
+    "confirmed": n}} for an urgent action, from its counters only."""
+    found = {}
+    for tally in ActionTally.objects.filter(campaign_id=campaign_id):
+        target = found.setdefault(
+            tally.target_id,
+            {"channels": {}, "letter_opened": 0, "reported": 0, "confirmed": 0, "intended": 0},
+        )
+        if tally.channel:
+            target["channels"][tally.channel] = {
+                "intended": tally.intended,
+                "reported": tally.reported,
+                "confirmed": tally.confirmed,
+            }
+        else:
+            target["letter_opened"] += tally.intended
+        target["intended"] += tally.intended
+        target["reported"] += tally.reported
+        target["confirmed"] += tally.confirmed
+    return found
+
+
+def by_country(campaign_id):
+    """[(country, {"confirmed": n, "pending": m})], largest first, from the counters."""
+    rows = Tally.objects.filter(campaign_id=campaign_id).exclude(confirmed=0, pending=0)
+    return [
+        (row.country, {"confirmed": row.confirmed, "pending": row.pending})
+        for row in sorted(rows, key=lambda row: (-row.confirmed - row.pending, row.country))
+    ]

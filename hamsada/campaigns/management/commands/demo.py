@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from hamsada.campaigns.demo import load_urgent_action
 from hamsada.campaigns.models import Campaign, CampaignText, Target
 from hamsada.organizations.models import Organization
 
@@ -109,6 +110,7 @@ class Command(BaseCommand):
             organization.members.add(organiser)
             for petition in PETITIONS:
                 self.petition(organization, petition)
+            load_urgent_action(organization)
         self.stdout.write(
             f"Demo organiser: log in at /en/admin/ as {DEMO_USERNAME} / {DEMO_PASSWORD}"
         )
@@ -120,11 +122,12 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-            user.user_permissions.set(
-                Permission.objects.filter(
-                    content_type__app_label__in=["campaigns", "participation", "tally", "outbox"]
-                )
+        # Set every time, so that an older demo organiser can use what was added since.
+        user.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label__in=["campaigns", "participation", "tally", "outbox"]
             )
+        )
         return user
 
     def petition(self, organization, data):

@@ -15,8 +15,7 @@ class Command(BaseCommand):
         drifts = recount(repair=not check)
         for drift in drifts:
             self.stdout.write(
-                f"campaign {drift.campaign_id} country {drift.country or '-'} {drift.field}: "
-                f"stored {drift.stored}, counted {drift.actual}"
+                f"{drift.counter} {drift.field}: stored {drift.stored}, counted {drift.actual}"
             )
         if not drifts:
             self.stdout.write("All counters match the acts.")

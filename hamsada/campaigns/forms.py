@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hamsada.lib.text import clean_line
+
+
+class WriteForm(forms.Form):
+    """Chooses the official to write to and fills in the supporter's details.
+    Sent with GET: nothing is stored, and the filled letter has its own address."""
+
+    target = forms.TypedChoiceField(
+        label=_("Write to"),
+        coerce=int,
+        error_messages={
+            "required": _("Please choose whom to write to."),
+            "invalid_choice": _("Please choose from the list."),
+        },
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the letter"),
+        error_messages={"invalid_choice": _("Please choose from the list.")},
+    )
+    name = forms.CharField(
+        label=_("Your name, to sign the letter (optional)"),
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "dir": "auto"}),
+        error_messages={"max_length": _("Please shorten your name to 120 characters.")},
+    )
+    city = forms.CharField(
+        label=_("Your city (optional)"),
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2", "dir": "auto"}),
+        error_messages={"max_length": _("Please shorten the city to 80 characters.")},
+    )
+
+    def __init__(self, *args, targets, languages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = languages
+        self.targets = {target.pk: target for target in targets}
+        self.fields["target"].choices = [
+            (target.pk, f"{target.name} · {target.title}" if target.title else target.name)
+            for target in targets
+        ]
+
+    def clean_target(self):
+        return self.targets[self.cleaned_data["target"]]
+
+    def clean_name(self):
+        return clean_line(self.cleaned_data["name"])
+
+    def clean_city(self):
+        return clean_line(self.cleaned_data["city"])
