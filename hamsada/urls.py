@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("c/<slug:slug>/reported/<str:by>/", participation.reported, name="reported"),
     path("confirm/<str:token>/", participation.confirm, name="confirm"),
     path("withdraw/<str:token>/", participation.withdraw, name="withdraw"),
+    path("stop-updates/<str:token>/", participation.stop_updates, name="stop_updates"),
     path("admin/", admin.site.urls),
 )
 

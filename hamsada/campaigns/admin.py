@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from hamsada.campaigns.actions import publish_update
 from hamsada.campaigns.models import (
     Campaign,
     CampaignText,
@@ -12,6 +14,8 @@ from hamsada.campaigns.models import (
     PersonConcerned,
     Salutation,
     Target,
+    Update,
+    UpdateText,
 )
 from hamsada.tally.models import totals
 
@@ -107,3 +111,36 @@ class TargetAdmin(admin.ModelAdmin):
     list_filter = ["country"]
     search_fields = ["name", "institution"]
     inlines = [SalutationInline, ChannelInline]
+
+
+class UpdateTextInline(admin.StackedInline):
+    model = UpdateText
+    extra = 1
+    min_num = 1
+    formfield_overrides = CampaignTextInline.formfield_overrides
+
+
+@admin.register(Update)
+class UpdateAdmin(admin.ModelAdmin):
+    """Saving a new update publishes it: it gets the next number and every
+    supporter who asked for updates is emailed, in their language."""
+
+    list_display = ["campaign", "number", "published_at"]
+    list_filter = ["campaign"]
+    readonly_fields = ["number", "published_at"]
+    inlines = [UpdateTextInline]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        queued = publish_update(obj, timezone.now())
+        self.message_user(
+            request,
+            ngettext(
+                "Update %(number)s published; %(count)s supporter will be emailed.",
+                "Update %(number)s published; %(count)s supporters will be emailed.",
+                queued,
+            )
+            % {"number": obj.number, "count": queued},
+        )

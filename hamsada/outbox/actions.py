@@ -103,6 +103,9 @@ def send_message(message, now):
     if not act.email_encrypted:
         finish(message, Message.Status.FAILED, now, error="address erased before sending")
         return True
+    if message.kind == Message.Kind.UPDATE and not act.wants_updates:
+        finish(message, Message.Status.FAILED, now, error="updates stopped before sending")
+        return True
     try:
         mailers.default.send_messages([render_message(message, act)])
     except (smtplib.SMTPException, OSError) as error:

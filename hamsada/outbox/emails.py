@@ -29,16 +29,27 @@ def render_message(message, act):
             "confirm_url": absolute(reverse("confirm", args=[make_token(act, "confirm")])),
             "withdraw_url": absolute(reverse("withdraw", args=[make_token(act, "withdraw")])),
             "campaign_url": absolute(reverse("campaign", args=[campaign.slug])),
+            "stop_updates_url": absolute(
+                reverse("stop_updates", args=[make_token(act, "stop_updates")])
+            ),
         }
+        if message.update_id:
+            context["update"] = message.update
+            context["update_text"] = message.update.text_in(message.language)
         subject = render_to_string(f"emails/{message.kind}.subject.txt", context)
         body = render_to_string(f"emails/{message.kind}.txt", context)
         html = render_to_string(f"emails/{message.kind}.html", context)
+    headers = {"Message-ID": message.message_id, "Content-Language": message.language}
+    if message.update_id:
+        # One-click unsubscribe (RFC 8058): mail programs POST to this link.
+        headers["List-Unsubscribe"] = f"<{context['stop_updates_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[act.email],
-        headers={"Message-ID": message.message_id, "Content-Language": message.language},
+        headers=headers,
     )
     email.attach_alternative(html, "text/html")
     return email

@@ -17,6 +17,7 @@ class Message(models.Model):
     class Kind(models.TextChoices):
         CONFIRM = "confirm", _("Please confirm")
         CONFIRM_REPORT = "confirm_report", _("Please confirm a report")
+        UPDATE = "update", _("Campaign update")
         ALREADY_SIGNED = "already_signed", _("Already signed")
 
     class Status(models.TextChoices):
@@ -27,6 +28,9 @@ class Message(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     act = models.ForeignKey("participation.Act", on_delete=models.CASCADE, related_name="messages")
+    update = models.ForeignKey(
+        "campaigns.Update", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     language = models.CharField(_("language"), max_length=5)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -1,4 +1,4 @@
-"""Signed, expiring links for confirming and withdrawing an act."""
+"""Signed links for confirming and withdrawing an act and for stopping its updates."""
 
 from django.conf import settings
 from django.core import signing
@@ -6,6 +6,8 @@ from django.core import signing
 PURPOSES = {
     "confirm": lambda: settings.CONFIRM_LINK_MAX_AGE,
     "withdraw": lambda: settings.WITHDRAW_LINK_MAX_AGE,
+    # Stopping updates must work from any update email, however old.
+    "stop_updates": lambda: None,
 }
 
 

@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -146,4 +147,20 @@ def reported(request, slug, by):
         request,
         "participation/reported.html",
         {"campaign": campaign, "by_email": by == "email"},
+    )
+
+
+@csrf_exempt  # the signed token authorises it; mail programs POST here (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def stop_updates(request, token):
+    """Stops a supporter's update emails: a button on GET, done on any POST."""
+    act, error = act_from_link(request, token, "stop_updates")
+    if error:
+        return error
+    if request.method == "POST" and act.wants_updates:
+        Act.objects.filter(pk=act.pk).update(wants_updates=False)
+        act.wants_updates = False
+    text = act.campaign.text_in(get_language()) or act.campaign.texts.first()
+    return render(
+        request, "participation/stop_updates.html", {"act": act, "token": token, "text": text}
     )

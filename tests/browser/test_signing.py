@@ -7,24 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from hamsada.tally.models import totals
+from tests.browser.helpers import confirm_from_email, watch_hosts
 from tests.conftest import wait_for
 from tests.factories import open_petition
 from tests.smtp import link_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def watch_hosts(page):
-    """Every host the page contacts; also fails the test on any missing resource."""
-    hosts = set()
-    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
-    page.on("response", lambda response: assert_found(response))
-    return hosts
-
-
-def assert_found(response):
-    if "/static/" in response.url:
-        assert response.status == 200, response.url
 
 
 def sign(page, url, email, name="Ada Lovelace", country="AF"):
@@ -34,12 +22,6 @@ def sign(page, url, email, name="Ada Lovelace", country="AF"):
     page.locator("#id_country").select_option(country)
     page.locator("#id_consent").check()
     page.locator("form button[type=submit]").click()
-
-
-def confirm_from_email(page, smtp_server, count):
-    messages = wait_for(lambda: len(smtp_server.messages) >= count and smtp_server.messages)
-    page.goto(link_in(messages[count - 1], "confirm"))
-    page.locator("main form button[type=submit]").click()
 
 
 def test_sign_and_confirm_in_english(page, live_server, worker, smtp_server):

@@ -3,10 +3,14 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.utils import timezone
 
-from hamsada.campaigns.models import Campaign
+from hamsada.campaigns.models import Campaign, Target, Update
 from hamsada.organizations.models import Organization
+from hamsada.outbox.models import Message
+from hamsada.participation.actions import confirm_act
 from tests.factories import draft_petition
+from tests.participation.test_reports import report
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +30,7 @@ def test_the_demo_organiser_is_staff_but_not_superuser(organiser):
 def test_demo_loads_once(organiser):
     count = Campaign.objects.count()
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Campaign.objects.count() == count == 2
+    assert Campaign.objects.count() == count == 3  # two petitions and an urgent action
 
 
 @pytest.mark.parametrize("language", ["en", "fa", "ps"])
@@ -38,6 +42,9 @@ def test_admin_pages_work_in_each_language_and_direction(client, organiser, lang
         "campaigns/campaign/add/",
         f"campaigns/campaign/{campaign.pk}/change/",
         "participation/act/",
+        "campaigns/target/",
+        f"campaigns/target/{Target.objects.first().pk}/change/",
+        "campaigns/update/add/",
     ]:
         response = client.get(f"/{language}/admin/{path}")
         assert response.status_code == 200, path
@@ -65,6 +72,8 @@ def test_an_organiser_writes_a_petition_in_two_languages(client, organiser):
         "texts-INITIAL_FORMS": "0",
         "texts-MIN_NUM_FORMS": "1",
         "texts-MAX_NUM_FORMS": "1000",
+        "people-TOTAL_FORMS": "0",
+        "people-INITIAL_FORMS": "0",
     }
     for index, (language, title) in enumerate([("en", "Water for Herat"), ("fa", "آب برای هرات")]):
         data.update(
@@ -118,3 +127,58 @@ def test_the_admin_never_shows_email_addresses(client, organiser):
     for path in ["participation/act/", f"participation/act/{act.pk}/change/"]:
         page = client.get(f"/en/admin/{path}").content.decode()
         assert "hidden.person" not in page
+
+
+def target_form(channel_value):
+    return {
+        "name": "Minister of Foreign Affairs",
+        "title": "Minister",
+        "languages": "fa, ps",
+        "salutations-TOTAL_FORMS": "1",
+        "salutations-INITIAL_FORMS": "0",
+        "salutations-0-language": "fa",
+        "salutations-0-text": "جناب وزیر",
+        "channels-TOTAL_FORMS": "1",
+        "channels-INITIAL_FORMS": "0",
+        "channels-0-kind": "email",
+        "channels-0-value": channel_value,
+        "channels-0-position": "0",
+    }
+
+
+def test_an_organiser_adds_an_official_with_a_checked_channel(client, organiser):
+    response = client.post("/fa/admin/campaigns/target/add/", target_form("not an address"))
+    assert response.status_code == 200
+    assert "لطفاً" in response.content.decode()  # the channel's error, in Dari
+    assert not Target.objects.filter(name="Minister of Foreign Affairs").exists()
+    response = client.post("/en/admin/campaigns/target/add/", target_form("fm@example.org"))
+    assert response.status_code == 302
+    target = Target.objects.get(name="Minister of Foreign Affairs")
+    assert target.salutation_in("fa") == "جناب وزیر"
+    assert target.channels.get().link() == "mailto:fm@example.org"
+
+
+def test_saving_a_new_update_publishes_it_and_queues_the_emails(client, organiser):
+    campaign = Campaign.objects.get(kind="urgent_action")
+    ambassador = Target.objects.get(name__startswith="Ambassador")
+    report(client, (ambassador, "email"), email="u@example.org", wants_updates="on", consent="on")
+    act = campaign.acts.get()
+    confirm_act(act.pk, timezone.now())
+    client.login(username="organiser", password="hamsada-demo")
+    response = client.post(
+        "/en/admin/campaigns/update/add/",
+        {
+            "campaign": campaign.pk,
+            "texts-TOTAL_FORMS": "1",
+            "texts-INITIAL_FORMS": "0",
+            "texts-0-language": "en",
+            "texts-0-title": "She was moved",
+            "texts-0-body": "To another prison.",
+        },
+    )
+    assert response.status_code == 302
+    update = Update.objects.get()
+    assert update.number == 1
+    assert Message.objects.filter(kind="update", update=update, act=act).count() == 1
+    page = client.get("/en/c/ua-defender-detained/").content.decode()
+    assert "She was moved" in page and "UA 118.26 update 1" in page
