@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("c/<slug:slug>/check-your-email/", participation.check_email, name="check_email"),
     path("c/<slug:slug>/thanks/", campaigns.thanks, name="thanks"),
     path("c/<slug:slug>/write/", campaigns.write_letter, name="write_letter"),
+    path("c/<slug:slug>/write/letter.pdf", campaigns.letter_download, name="letter_download"),
     path("c/<slug:slug>/go/<int:channel_id>/", campaigns.go, name="go"),
     path("c/<slug:slug>/summary/", campaigns.action_summary, name="action_summary"),
     path("c/<slug:slug>/report/", participation.report, name="report"),

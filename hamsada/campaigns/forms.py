@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hamsada.lib.text import clean_line
+from hamsada.lib.text import clean_line, clean_text
 
 
 class WriteForm(forms.Form):
@@ -52,3 +52,41 @@ class WriteForm(forms.Form):
 
     def clean_city(self):
         return clean_line(self.cleaned_data["city"])
+
+
+class LetterForm(forms.Form):
+    """The letter as the supporter left it, to lay out as a PDF. Not stored."""
+
+    target = forms.TypedChoiceField(
+        coerce=int, error_messages=WriteForm.base_fields["target"].error_messages
+    )
+    language = forms.ChoiceField(
+        error_messages={"invalid_choice": _("Please choose from the list.")}
+    )
+    subject = forms.CharField(
+        required=False,
+        max_length=300,
+        error_messages={"max_length": _("Please shorten the subject to 300 characters.")},
+    )
+    letter = forms.CharField(
+        max_length=10000,
+        error_messages={
+            "required": _("The letter is empty."),
+            "max_length": _("Please shorten the letter to 10,000 characters."),
+        },
+    )
+
+    def __init__(self, *args, targets, languages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.targets = {target.pk: target for target in targets}
+        self.fields["target"].choices = [(target.pk, target.name) for target in targets]
+        self.fields["language"].choices = languages
+
+    def clean_target(self):
+        return self.targets[self.cleaned_data["target"]]
+
+    def clean_letter(self):
+        return clean_text(self.cleaned_data["letter"]).replace("\r\n", "\n")
+
+    def clean_subject(self):
+        return clean_line(self.cleaned_data["subject"])

@@ -9,13 +9,15 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from hamsada.campaigns.forms import WriteForm
+from hamsada.campaigns.forms import LetterForm, WriteForm
 from hamsada.campaigns.letters import fill, letter_values, mailto, social_post, x_post_link
 from hamsada.campaigns.models import Campaign, Channel
+from hamsada.campaigns.pdf import PDFUnavailable, letter_pdf
 from hamsada.participation.forms import SignForm
 from hamsada.participation.models import Act
 from hamsada.tally.actions import add_to_action_tally
@@ -210,6 +212,56 @@ def write_letter(request, slug):
             with transaction.atomic():
                 add_to_action_tally(campaign.pk, target.pk, "", intended=1)
     return render(request, "campaigns/write.html", context)
+
+
+@require_POST
+def letter_download(request, slug):
+    """The supporter's letter, as edited, as a PDF ready to print and post. The
+    letter travels in the POST body, so it is in no URL and no log."""
+    campaign = urgent_action(slug)
+    text = campaign.text_in(get_language())
+    if text is None:
+        raise Http404
+    targets = list(campaign.targets.prefetch_related("channels"))
+    names = dict(settings.LANGUAGES)
+    form = LetterForm(
+        request.POST,
+        targets=targets,
+        languages=[(code, names[code]) for code in campaign.languages()],
+    )
+    if not form.is_valid():
+        return render(
+            request,
+            "campaigns/letter_problem.html",
+            {"campaign": campaign, "text": text, "form": form},
+            status=400,
+        )
+    target, language = form.cleaned_data["target"], form.cleaned_data["language"]
+    postal = next((c.value for c in target.channels.all() if c.kind == Channel.Kind.POSTAL), "")
+    try:
+        with translation.override(language):
+            pdf = letter_pdf(
+                {
+                    "target": target,
+                    "address": postal,
+                    "subject": form.cleaned_data["subject"],
+                    "letter": form.cleaned_data["letter"],
+                    "language": language,
+                    "direction": "rtl" if translation.get_language_bidi() else "ltr",
+                    "today": timezone.localdate(),
+                }
+            )
+    except PDFUnavailable:
+        form.add_error(None, _("This server cannot make PDF files. Please copy the letter."))
+        return render(
+            request,
+            "campaigns/letter_problem.html",
+            {"campaign": campaign, "text": text, "form": form},
+            status=503,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-letter.pdf"'
+    return response
 
 
 def go(request, slug, channel_id):

@@ -3,7 +3,7 @@
 from django.template import Library
 from django.utils.translation import get_language
 
-from hamsada.lib import countries
+from hamsada.lib import countries, text
 from hamsada.lib.markdown import render_markdown
 from hamsada.lib.text import format_count, localize_digits
 
@@ -42,3 +42,8 @@ def text_for(item, language):
 @register.filter
 def country_name(code):
     return countries.country_name(code, get_language())
+
+
+@register.filter
+def direction(value):
+    return text.direction(str(value))

@@ -47,3 +47,15 @@ def format_count(number: int, language: str | None) -> str:
 def isolate(value: str) -> str:
     """Wraps text for plain-text contexts (emails) so it cannot reorder its neighbours."""
     return f"\u2068{value}\u2069"
+
+
+def direction(value: str) -> str:
+    """ "rtl" or "ltr": the direction of the first strongly directional letter,
+    for renderers that do not support dir="auto" (PDFs)."""
+    for character in value:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in {"R", "AL"}:
+            return "rtl"
+    return "ltr"

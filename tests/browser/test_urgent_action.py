@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from hamsada.tally.models import ActionTally
 from tests.browser.helpers import confirm_from_email, watch_hosts
+from tests.campaigns.test_urgent_actions import pdf_text
 from tests.factories import ambassador, open_urgent_action, president
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,6 +67,11 @@ def test_a_supporter_writes_reports_and_confirms(
     assert query["subject"] == page.locator("#subject").input_value()
     letter.fill(letter.input_value() + "\nP.S. In my own words.")
     assert mail_link(page)[1]["body"].endswith("In my own words.")
+    with page.expect_download() as download:
+        page.get_by_test_id("download-pdf").click()
+    printed = pdf_text(download.value.path().read_bytes())
+    assert salutation.rstrip(",،") in printed and "In my own words." in printed
+    assert "1 Example Gardens" in printed
     expect(page.get_by_test_id("phone-script")).to_contain_text("Mariam")
     assert "@EmbassyExample" in page.get_by_test_id("social-post").input_value()
 
@@ -98,6 +104,9 @@ def test_writing_and_reporting_work_without_javascript(browser, live_server):
         .startswith("mailto:president@example.org?subject=")
     )
     expect(page.locator("button.copy").first).to_be_hidden()  # it needs JavaScript
+    with page.expect_download() as download:
+        page.get_by_test_id("download-pdf").click()
+    assert "ښاغلی ولسمشر" in pdf_text(download.value.path().read_bytes())
     report(page, base, [(president(), "email")])
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     assert figures(president(), "email") == (0, 1, 0)

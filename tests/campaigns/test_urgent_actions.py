@@ -5,6 +5,7 @@ import csv
 import io
 from urllib.parse import parse_qs, urlsplit
 
+import pypdf
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -211,3 +212,61 @@ def test_urgent_action_texts_keep_their_merge_fields_in_every_language():
     for text in CampaignText.objects.filter(campaign=campaign):
         text.full_clean()
         assert "{salutation}" in text.letter
+
+
+def pdf_text(content):
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fa", ["سفیر محترم", "برای شما دربارهٔ یک مدافع حقوق زنان", "با احترام"]),
+        ("ps", ["محترم سفیر صاحب", "د ښځو د حقونو د یوې مدافعې", "په درنښت"]),
+        ("en", ["Dear Ambassador,", "I am writing to you about", "Yours sincerely,"]),
+    ],
+)
+def test_the_letter_downloads_as_a_pdf_with_the_address_and_shaped_text(client, language, words):
+    campaign = open_urgent_action()
+    text = campaign.text_in(language)
+    letter = fill(text.letter, letter_values(ambassador(), language, "Mariam", "Herat"))
+    response = client.post(
+        f"{URL.format(language=language)}write/letter.pdf",
+        {"target": ambassador().pk, "language": language, "subject": "S", "letter": letter},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    extracted = pdf_text(response.content)
+    for line in ["1 Example Gardens", "London W1A 0AX", "Mariam", "Herat"]:
+        assert line in extracted
+    positions = [extracted.find(word) for word in words]
+    assert -1 not in positions and positions == sorted(positions), (positions, extracted)
+
+
+def test_a_letter_is_laid_out_as_text_never_as_markup(client):
+    open_urgent_action()
+    response = client.post(
+        f"{URL.format(language='en')}write/letter.pdf",
+        {"target": ambassador().pk, "language": "en", "letter": '<img src="http://x.example/a">'},
+    )
+    assert response.status_code == 200
+    assert '<img src="http://x.example/a">' in pdf_text(response.content)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"target": "999", "language": "en", "letter": "Hello"},
+        {"target": "", "language": "en", "letter": "Hello"},
+        {"language": "de", "letter": "Hello"},
+        {"letter": ""},
+        {"letter": "x" * 10001},
+    ],
+)
+def test_a_bad_letter_is_refused_with_a_message(client, fields):
+    open_urgent_action()
+    data = {"target": ambassador().pk, "language": "en", **fields}
+    response = client.post(f"{URL.format(language='fa')}write/letter.pdf", data)
+    assert response.status_code == 400
+    assert "error-summary" in response.content.decode()
