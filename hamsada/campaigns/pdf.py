@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from django.template.loader import render_to_string
 
+from hamsada.lib.text import direction
+
 FONTS = Path(__file__).resolve().parent.parent / "static" / "hamsada" / "fonts"
 
 
@@ -29,5 +31,14 @@ def letter_pdf(context):
                 raise ValueError(f"not loaded while making a PDF: {url}")
             return super().fetch(url, headers)
 
-    html = render_to_string("campaigns/letter.pdf.html", {**context, "fonts": FONTS.as_uri()})
+    letter = context["letter"]
+    html = render_to_string(
+        "campaigns/letter.pdf.html",
+        {
+            **context,
+            "lines": letter.split("\n"),
+            "letter_direction": direction(letter, context["direction"]),
+            "fonts": FONTS.as_uri(),
+        },
+    )
     return HTML(string=html, url_fetcher=OwnFontsOnly()).write_pdf()

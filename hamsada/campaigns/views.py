@@ -208,7 +208,9 @@ def write_letter(request, slug):
             "post": post,
             "x_link": x_post_link(post) if post and target.handles() else None,
         }
-        if campaign.accepts_acts(timezone.now()):
+        # Opening the page for an official counts once; filling it in with the
+        # supporter's name or another language is the same intention.
+        if set(request.GET) == {"target"} and campaign.accepts_acts(timezone.now()):
             with transaction.atomic():
                 add_to_action_tally(campaign.pk, target.pk, "", intended=1)
     return render(request, "campaigns/write.html", context)

@@ -45,5 +45,5 @@ def country_name(code):
 
 
 @register.filter
-def direction(value):
-    return text.direction(str(value))
+def direction(value, default="ltr"):
+    return text.direction(str(value), default)

@@ -49,13 +49,13 @@ def isolate(value: str) -> str:
     return f"\u2068{value}\u2069"
 
 
-def direction(value: str) -> str:
-    """ "rtl" or "ltr": the direction of the first strongly directional letter,
-    for renderers that do not support dir="auto" (PDFs)."""
+def direction(value: str, default: str = "ltr") -> str:
+    """The direction ("rtl" or "ltr") of the first strongly directional letter,
+    or default when there is none; for renderers without dir="auto" (PDFs)."""
     for character in value:
         kind = unicodedata.bidirectional(character)
         if kind == "L":
             return "ltr"
         if kind in {"R", "AL"}:
             return "rtl"
-    return "ltr"
+    return default

@@ -47,31 +47,36 @@ def figures(target, channel):
 
 
 @pytest.mark.parametrize(
-    ("language", "salutation", "done"),
-    [("en", "Dear Ambassador,", "Thank you"), ("fa", "سفیر محترم،", "تشکر")],
+    ("language", "salutations", "done"),
+    [
+        ("en", {"President": "Dear President,", "Ambassador": "Dear Ambassador,"}, "Thank you"),
+        ("fa", {"President": "جناب رئیس جمهور،", "Ambassador": "سفیر محترم،"}, "تشکر"),
+    ],
 )
-def test_a_supporter_writes_reports_and_confirms(
-    page, live_server, worker, smtp_server, language, salutation, done
+def test_a_supporter_writes_to_each_official_reports_and_confirms(
+    page, live_server, worker, smtp_server, language, salutations, done
 ):
     open_urgent_action()
     hosts = watch_hosts(page)
     base = live_server.url + PATH.format(language=language)
-    write_to(page, base, ambassador(), "Mariam", "Herat")
-    expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "fa" else "ltr")
-    letter = page.locator("#letter")
-    assert letter.input_value().startswith(salutation)
-    assert letter.input_value().endswith("Mariam\nHerat")
-    address, query = mail_link(page)
-    assert address == "ambassador@example.org"
-    assert query["body"] == letter.input_value().replace("\r\n", "\n")
-    assert query["subject"] == page.locator("#subject").input_value()
-    letter.fill(letter.input_value() + "\nP.S. In my own words.")
-    assert mail_link(page)[1]["body"].endswith("In my own words.")
-    with page.expect_download() as download:
-        page.get_by_test_id("download-pdf").click()
-    printed = pdf_text(download.value.path().read_bytes())
-    assert salutation.rstrip(",،") in printed and "In my own words." in printed
-    assert "1 Example Gardens" in printed
+    for target, email in [(president(), "president@"), (ambassador(), "ambassador@")]:
+        salutation = salutations[target.title]
+        write_to(page, base, target, "Mariam", "Herat")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "fa" else "ltr")
+        letter = page.locator("#letter")
+        assert letter.input_value().startswith(salutation)
+        assert letter.input_value().endswith("Mariam\nHerat")
+        address, query = mail_link(page)
+        assert address == email + "example.org"
+        assert query["body"] == letter.input_value().replace("\r\n", "\n")
+        assert query["subject"] == page.locator("#subject").input_value()
+        letter.fill(letter.input_value() + "\nP.S. In my own words.")
+        assert mail_link(page)[1]["body"].endswith("In my own words.")
+        with page.expect_download() as download:
+            page.get_by_test_id("download-pdf").click()
+        printed = pdf_text(download.value.path().read_bytes())
+        assert salutation.rstrip(",،") in printed and "In my own words." in printed
+        assert target.channels.get(kind="postal").value.splitlines()[1] in printed
     expect(page.get_by_test_id("phone-script")).to_contain_text("Mariam")
     assert "@EmbassyExample" in page.get_by_test_id("social-post").input_value()
 

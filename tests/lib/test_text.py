@@ -1,5 +1,14 @@
+import pytest
+
 from hamsada.lib.markdown import render_markdown
-from hamsada.lib.text import clean_line, clean_text, format_count, localize_digits, western_digits
+from hamsada.lib.text import (
+    clean_line,
+    clean_text,
+    direction,
+    format_count,
+    localize_digits,
+    western_digits,
+)
 
 ZWNJ = "\u200c"
 
@@ -36,3 +45,22 @@ def test_markdown_is_sanitised():
     assert "<strong>bold</strong>" in html
     assert "<script" not in html
     assert 'href="javascript' not in html
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("سفیر محترم، Mariam", "rtl"),
+        ("Mariam سفیر", "ltr"),
+        ("1 Example Gardens", "ltr"),
+        ("۱۲۳ کابل", "rtl"),
+        ("123 …", "ltr"),
+        ("", "ltr"),
+    ],
+)
+def test_the_direction_of_a_text_is_that_of_its_first_strong_letter(value, expected):
+    assert direction(value) == expected
+
+
+def test_a_text_without_letters_takes_the_direction_it_is_given():
+    assert direction("123 - 456", "rtl") == "rtl"
