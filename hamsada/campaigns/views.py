@@ -302,10 +302,13 @@ def summary_figures(campaign):
         kinds = dict.fromkeys([c.kind for c in target.channels.all()] + list(counts["channels"]))
         for kind in kinds:
             figures = counts["channels"].get(kind, {"intended": 0, "reported": 0, "confirmed": 0})
-            rows.append({"target": target, "channel": Channel.Kind(kind).label, **figures})
+            rows.append(
+                {"target": target, "kind": kind, "channel": Channel.Kind(kind).label, **figures}
+            )
         rows.append(
             {
                 "target": target,
+                "kind": "",
                 "channel": None,
                 "intended": counts["letter_opened"],
                 "reported": None,
