@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIOS = ["sign", "confirm", "read", "spike"]
+SCENARIOS = ["sign", "confirm", "read", "spike", "durability"]
 
 
 def load(pattern):
@@ -30,6 +30,16 @@ def performance():
         checks = "recount ok" if r.get("recount_check") else "RECOUNT FAILED"
         if "acknowledged" in r:
             checks += f", {r['acknowledged_and_stored']}/{r['acknowledged']} acknowledged stored"
+        if "page_and_post_throughput" in r:
+            checks += (
+                f", page and POST {r['page_and_post_throughput']}/s "
+                f"({r['page_and_post_ratio_to_floor']}× floor)"
+            )
+        if "normal_throughput" in r:
+            checks += (
+                f", NORMAL {r['normal_throughput']}/s: FULL costs "
+                f"{r['full_cost_ms_per_sign']} ms per sign"
+            )
         if "count_p99_ratio_largest_to_smallest" in r:
             checks += f", count p99 largest/smallest {r['count_p99_ratio_largest_to_smallest']}"
         rows.append(
