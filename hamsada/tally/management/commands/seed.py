@@ -85,10 +85,10 @@ class Command(BaseCommand):
             cursor.execute(
                 f"""
                 INSERT INTO participation_act (campaign_id, kind, status, name, email_encrypted,
-                    email_digest, country, show_name, wants_updates, language, emails_sent,
+                    email_digest, country, show_name, wants_updates, language, note, emails_sent,
                     created_at, confirmed_at)
                 SELECT %s, 'signature', %s, 'Supporter ' || i, '', {digest}, {country},
-                    i %% 7 = 0, FALSE, 'en', 1, CURRENT_TIMESTAMP, {confirmed_at}
+                    i %% 7 = 0, FALSE, 'en', '', 1, CURRENT_TIMESTAMP, {confirmed_at}
                 FROM {numbers}
                 """,  # noqa: S608 - no user input; the pieces are constants above
                 [campaign_id, status, start, start, count],

@@ -1,0 +1,22 @@
+"""The benchmarks' seeding command builds acts in SQL that the counters agree with."""
+
+import pytest
+from django.core.management import call_command
+
+from hamsada.campaigns.models import Campaign
+from hamsada.participation.models import Act
+from hamsada.tally.actions import recount
+from hamsada.tally.models import totals
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.mark.parametrize("status", ["confirmed", "pending"])
+def test_seed_builds_counted_acts_on_this_database(status):
+    call_command("seed", campaign="seeded", acts=1500, status=status, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    campaign = Campaign.objects.get(slug="seeded")
+    assert Act.objects.filter(campaign=campaign, status=status).count() == 1500
+    assert totals(campaign.pk)[status] == 1500
+    assert recount(repair=False) == []
+    call_command("seed", campaign="seeded", acts=1500, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Act.objects.filter(campaign=campaign).count() == 1500  # already there: nothing added
