@@ -4,9 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from hamsada.lib.text import clean_line, clean_text
 
 
-class WriteForm(forms.Form):
-    """Chooses the official to write to and fills in the supporter's details.
-    Sent with GET: nothing is stored, and the filled letter has its own address."""
+class LetterChoices(forms.Form):
+    """Which official a letter is for, and in which of the campaign's languages."""
 
     target = forms.TypedChoiceField(
         label=_("Write to"),
@@ -20,6 +19,24 @@ class WriteForm(forms.Form):
         label=_("Language of the letter"),
         error_messages={"invalid_choice": _("Please choose from the list.")},
     )
+
+    def __init__(self, *args, targets, languages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = languages
+        self.targets = {target.pk: target for target in targets}
+        self.fields["target"].choices = [
+            (target.pk, f"{target.name} · {target.title}" if target.title else target.name)
+            for target in targets
+        ]
+
+    def clean_target(self):
+        return self.targets[self.cleaned_data["target"]]
+
+
+class WriteForm(LetterChoices):
+    """Chooses the official to write to and fills in the supporter's details.
+    Sent with GET: nothing is stored, and the filled letter has its own address."""
+
     name = forms.CharField(
         label=_("Your name, to sign the letter (optional)"),
         required=False,
@@ -35,18 +52,6 @@ class WriteForm(forms.Form):
         error_messages={"max_length": _("Please shorten the city to 80 characters.")},
     )
 
-    def __init__(self, *args, targets, languages, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = languages
-        self.targets = {target.pk: target for target in targets}
-        self.fields["target"].choices = [
-            (target.pk, f"{target.name} · {target.title}" if target.title else target.name)
-            for target in targets
-        ]
-
-    def clean_target(self):
-        return self.targets[self.cleaned_data["target"]]
-
     def clean_name(self):
         return clean_line(self.cleaned_data["name"])
 
@@ -54,15 +59,9 @@ class WriteForm(forms.Form):
         return clean_line(self.cleaned_data["city"])
 
 
-class LetterForm(forms.Form):
+class LetterForm(LetterChoices):
     """The letter as the supporter left it, to lay out as a PDF. Not stored."""
 
-    target = forms.TypedChoiceField(
-        coerce=int, error_messages=WriteForm.base_fields["target"].error_messages
-    )
-    language = forms.ChoiceField(
-        error_messages={"invalid_choice": _("Please choose from the list.")}
-    )
     subject = forms.CharField(
         required=False,
         max_length=300,
@@ -75,15 +74,6 @@ class LetterForm(forms.Form):
             "max_length": _("Please shorten the letter to 10,000 characters."),
         },
     )
-
-    def __init__(self, *args, targets, languages, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.targets = {target.pk: target for target in targets}
-        self.fields["target"].choices = [(target.pk, target.name) for target in targets]
-        self.fields["language"].choices = languages
-
-    def clean_target(self):
-        return self.targets[self.cleaned_data["target"]]
 
     def clean_letter(self):
         return clean_text(self.cleaned_data["letter"]).replace("\r\n", "\n")

@@ -42,6 +42,9 @@ class Target(models.Model):
     def preferred_languages(self):
         return [code.strip() for code in self.languages.split(",") if code.strip()]
 
+    def channels_of(self, kind):
+        return [channel for channel in self.channels.all() if channel.kind == kind]
+
     def handles(self):
         """Social accounts to mention in a post, e.g. ["@name", "@name@host"]."""
         return [handle for channel in self.channels.all() if (handle := channel.handle())]

@@ -162,27 +162,32 @@ def urgent_action_context(campaign):
 
 
 def urgent_action(slug):
+    """(campaign, its text in the page's language) of a public urgent action, or 404."""
     campaign = public_campaign(slug)
-    if campaign.kind != Campaign.Kind.URGENT_ACTION:
+    text = campaign.text_in(get_language())
+    if campaign.kind != Campaign.Kind.URGENT_ACTION or text is None:
         raise Http404
-    return campaign
+    return campaign, text
+
+
+def language_choices(campaign):
+    names = dict(settings.LANGUAGES)
+    return [(code, names[code]) for code in campaign.languages()]
 
 
 def write_letter(request, slug):
     """The sample letter filled for one target, to edit and send in the
     supporter's own way. Opening it for a target counts as one intended action."""
-    campaign = urgent_action(slug)
-    text = campaign.text_in(get_language())
-    if text is None:
-        raise Http404
+    campaign, text = urgent_action(slug)
     targets = list(campaign.targets.prefetch_related("channels", "salutations"))
-    names = dict(settings.LANGUAGES)
-    languages = [(code, names[code]) for code in campaign.languages()]
     data = request.GET.copy() if request.GET else None
     if data is not None and not data.get("language"):
         data["language"] = text.language
     form = WriteForm(
-        data, targets=targets, languages=languages, initial={"language": text.language}
+        data,
+        targets=targets,
+        languages=language_choices(campaign),
+        initial={"language": text.language},
     )
     context = {"campaign": campaign, "text": text, "form": form}
     if form.is_bound and form.is_valid():
@@ -193,17 +198,19 @@ def write_letter(request, slug):
         )
         letter = fill(letter_text.letter, values)
         subject = fill(letter_text.letter_subject, values)
-        emails = [c for c in target.channels.all() if c.kind == Channel.Kind.EMAIL]
+        emails = target.channels_of(Channel.Kind.EMAIL)
         post = social_post(letter_text.social_post, target) if letter_text.social_post else ""
         context |= {
             "target": target,
             "subject": subject,
             "letter": letter,
             "mailtos": [(channel, *mailto(channel.value, subject, letter)) for channel in emails],
-            "postal": [c for c in target.channels.all() if c.kind == Channel.Kind.POSTAL],
-            "phones": [c for c in target.channels.all() if c.kind == Channel.Kind.PHONE],
+            "postal": target.channels_of(Channel.Kind.POSTAL),
+            "phones": target.channels_of(Channel.Kind.PHONE),
             "letter_language": letter_text.language,
-            "preferred": [names.get(code, code) for code in target.preferred_languages()],
+            "preferred": [
+                dict(settings.LANGUAGES).get(code, code) for code in target.preferred_languages()
+            ],
             "phone_script": fill(letter_text.phone_script, values),
             "post": post,
             "x_link": x_post_link(post) if post and target.handles() else None,
@@ -220,17 +227,9 @@ def write_letter(request, slug):
 def letter_download(request, slug):
     """The supporter's letter, as edited, as a PDF ready to print and post. The
     letter travels in the POST body, so it is in no URL and no log."""
-    campaign = urgent_action(slug)
-    text = campaign.text_in(get_language())
-    if text is None:
-        raise Http404
+    campaign, text = urgent_action(slug)
     targets = list(campaign.targets.prefetch_related("channels"))
-    names = dict(settings.LANGUAGES)
-    form = LetterForm(
-        request.POST,
-        targets=targets,
-        languages=[(code, names[code]) for code in campaign.languages()],
-    )
+    form = LetterForm(request.POST, targets=targets, languages=language_choices(campaign))
     if not form.is_valid():
         return render(
             request,
@@ -239,7 +238,7 @@ def letter_download(request, slug):
             status=400,
         )
     target, language = form.cleaned_data["target"], form.cleaned_data["language"]
-    postal = next((c.value for c in target.channels.all() if c.kind == Channel.Kind.POSTAL), "")
+    postal = next((c.value for c in target.channels_of(Channel.Kind.POSTAL)), "")
     try:
         with translation.override(language):
             pdf = letter_pdf(
@@ -268,7 +267,7 @@ def letter_download(request, slug):
 
 def go(request, slug, channel_id):
     """Counts an intended action, then opens the channel's own page."""
-    campaign = urgent_action(slug)
+    campaign, _text = urgent_action(slug)
     channel = get_object_or_404(Channel.objects.filter(target__campaigns=campaign), pk=channel_id)
     link = channel.link()
     if not link or not link.startswith(("https://", "http://")):
@@ -282,10 +281,7 @@ def go(request, slug, channel_id):
 def action_summary(request, slug):
     """What supporters did, for the officials and the people concerned: no
     personal data, only counts."""
-    campaign = urgent_action(slug)
-    text = campaign.text_in(get_language())
-    if text is None:
-        raise Http404
+    campaign, text = urgent_action(slug)
     context = summary_figures(campaign)
     if request.GET.get("format") == "csv":
         return summary_csv(campaign, context)

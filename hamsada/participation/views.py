@@ -8,7 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hamsada.campaigns.models import Campaign
-from hamsada.campaigns.views import public_campaign, render_campaign
+from hamsada.campaigns.views import public_campaign, render_campaign, urgent_action
 from hamsada.lib.ratelimit import allow
 from hamsada.participation.actions import confirm_act, record_act, withdraw_act
 from hamsada.participation.forms import ReportForm, SignForm
@@ -24,12 +24,8 @@ def sign(request, slug):
         raise Http404
     if not campaign.accepts_acts(timezone.now()):
         return render_campaign(request, slug, status=409)
-    if not allow(request, "sign", settings.SIGN_RATE_LIMIT, settings.SIGN_RATE_WINDOW):
-        response = render(
-            request, "participation/slow_down.html", {"campaign": campaign}, status=429
-        )
-        response["Retry-After"] = str(settings.SIGN_RATE_WINDOW)
-        return response
+    if too_fast := slow_down(request, campaign):
+        return too_fast
     form = SignForm(request.POST)
     if not form.is_valid():
         return render_campaign(request, slug, form=form, status=400)
@@ -44,6 +40,15 @@ def sign(request, slug):
         },
     )
     return redirect("check_email", slug=campaign.slug)
+
+
+def slow_down(request, campaign):
+    """A 429 page for a client over the rate limit of acts, else None."""
+    if allow(request, "sign", settings.SIGN_RATE_LIMIT, settings.SIGN_RATE_WINDOW):
+        return None
+    response = render(request, "participation/slow_down.html", {"campaign": campaign}, status=429)
+    response["Retry-After"] = str(settings.SIGN_RATE_WINDOW)
+    return response
 
 
 def check_email(request, slug):
@@ -92,21 +97,14 @@ def withdraw(request, token):
 @require_http_methods(["GET", "POST"])
 def report(request, slug):
     """ "Tell us what you did": a report through the same pipeline as a signature."""
-    campaign = public_campaign(slug)
-    text = campaign.text_in(get_language())
-    if text is None or campaign.kind != Campaign.Kind.URGENT_ACTION:
-        raise Http404
+    campaign, text = urgent_action(slug)
     targets = list(campaign.targets.prefetch_related("channels"))
     accepting = campaign.accepts_acts(timezone.now())
     form = ReportForm(request.POST if request.method == "POST" else None, targets=targets)
     status = 200
     if request.method == "POST" and accepting:
-        if not allow(request, "sign", settings.SIGN_RATE_LIMIT, settings.SIGN_RATE_WINDOW):
-            response = render(
-                request, "participation/slow_down.html", {"campaign": campaign}, status=429
-            )
-            response["Retry-After"] = str(settings.SIGN_RATE_WINDOW)
-            return response
+        if too_fast := slow_down(request, campaign):
+            return too_fast
         if form.is_valid():
             data = form.cleaned_data
             record_act(
