@@ -5,6 +5,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from hamsada.campaigns import views as campaigns
+from hamsada.campaigns.feeds import TimelineFeed
 from hamsada.outbox import views as outbox
 from hamsada.participation import views as participation
 
@@ -33,6 +34,17 @@ urlpatterns += i18n_patterns(
     path("c/<slug:slug>/go/<int:channel_id>/", campaigns.go, name="go"),
     path("c/<slug:slug>/summary/", campaigns.action_summary, name="action_summary"),
     path("c/<slug:slug>/report/", participation.report, name="report"),
+    path("c/<slug:slug>/timeline.atom", TimelineFeed(), name="timeline_feed"),
+    path("c/<slug:slug>/signatories/", campaigns.signatories, name="signatories"),
+    path(
+        "c/<slug:slug>/organisations/sign/",
+        participation.sign_organisation,
+        name="sign_organisation",
+    ),
+    path(
+        "organisations/<int:pk>/logo.png", participation.organisation_logo, name="organisation_logo"
+    ),
+    path("targets/<int:pk>/", campaigns.target_record, name="target"),
     path("c/<slug:slug>/reported/<str:by>/", participation.reported, name="reported"),
     path("confirm/<str:token>/", participation.confirm, name="confirm"),
     path("withdraw/<str:token>/", participation.withdraw, name="withdraw"),

@@ -1,45 +1,115 @@
-"""Organisers' named actions on campaigns that reach supporters."""
+"""Organisers' named actions on campaigns and their timelines."""
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
+from django.utils import timezone
 
-from hamsada.campaigns.models import Campaign, Update
+from hamsada.campaigns.models import Campaign, Event
+from hamsada.lib import rows
+
+ROUND_NUMBERS = [100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000]
+
+
+def milestones(goal):
+    """The counts worth marking: round numbers, the goal and ten times the goal."""
+    marks = set(ROUND_NUMBERS)
+    if goal:
+        marks |= {goal, goal * 10}
+    return sorted(marks)
+
+
+def stamp_milestones(campaign, now):
+    """Adds a milestone event for each mark the confirmed count has reached and
+    no event marks yet. Any number of confirmations may call it at once: the
+    unique constraint on (campaign, milestone) lets one insert win, and a mark
+    missed while another confirmation was uncommitted is caught by the next.
+    Returns the new events."""
+    from hamsada.tally.models import Tally
+
+    confirmed = (
+        Tally.objects.filter(campaign_id=campaign.pk).aggregate(n=Sum("confirmed"))["n"] or 0
+    )
+    reached = [mark for mark in milestones(campaign.goal) if mark <= confirmed]
+    if not reached:
+        return []
+    stamped = set(
+        Event.objects.filter(campaign_id=campaign.pk, milestone__in=reached).values_list(
+            "milestone", flat=True
+        )
+    )
+    new = []
+    for mark in reached:
+        if mark in stamped:
+            continue
+        event = Event(
+            campaign_id=campaign.pk,
+            kind=Event.Kind.MILESTONE,
+            milestone=mark,
+            happened_on=timezone.localdate(now),
+            created_at=now,
+        )
+        with transaction.atomic():
+            if rows.insert(event, unless_exists_on=("campaign", "milestone")):
+                new.append(event)
+    return new
 
 
 @transaction.atomic
-def publish_update(update, now):
-    """Gives a new update the next number, stamps it, and queues an email about
-    it to every supporter who confirmed and asked for updates, all in one
-    transaction. Returns how many emails were queued."""
+def add_event(event, now, recorded_by=None):
+    """Adds an event to its campaign's timeline; an update gets the next number."""
+    if event.kind == Event.Kind.UPDATE and event.number is None:
+        # The campaign row is the lock that keeps two publishers from taking one number.
+        Campaign.objects.select_for_update().filter(pk=event.campaign_id).exists()
+        last = Event.objects.filter(campaign_id=event.campaign_id).aggregate(n=Max("number"))
+        event.number = (last["n"] or 0) + 1
+    event.created_at = now
+    event.recorded_by = recorded_by
+    event.save()
+    return event
+
+
+@transaction.atomic
+def announce_event(event, now):
+    """Queues an email about event to every supporter who confirmed and asked
+    for updates, in their language, once: a second call queues nothing.
+    Returns how many emails were queued."""
     from hamsada.outbox.models import Message
     from hamsada.participation.models import Act
 
-    # The campaign row is the lock that keeps two publishers from taking one number.
-    Campaign.objects.select_for_update().filter(pk=update.campaign_id).exists()
-    last = Update.objects.filter(campaign_id=update.campaign_id).aggregate(n=Max("number"))["n"]
-    update.number = (last or 0) + 1
-    update.published_at = now
-    update.save()
+    if not Event.objects.filter(pk=event.pk, announced_at=None).update(announced_at=now):
+        return 0
+    event.announced_at = now
     subscribers = Act.objects.filter(
-        campaign_id=update.campaign_id, status=Act.Status.CONFIRMED, wants_updates=True
+        campaign_id=event.campaign_id, status=Act.Status.CONFIRMED, wants_updates=True
     ).values_list("pk", "language")
-    messages = (
-        Message(
-            act_id=act_id,
-            update=update,
-            kind=Message.Kind.UPDATE,
-            language=language,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for act_id, language in subscribers.iterator(chunk_size=2000)
-    )
     queued = 0
     batch = []
-    for message in messages:
-        batch.append(message)
+    for act_id, language in subscribers.iterator(chunk_size=2000):
+        batch.append(
+            Message(
+                act_id=act_id,
+                event=event,
+                kind=Message.Kind.UPDATE,
+                language=language,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
         if len(batch) == 1000:
             queued += len(Message.objects.bulk_create(batch))
             batch = []
     queued += len(Message.objects.bulk_create(batch))
     return queued
+
+
+@transaction.atomic
+def mark_letter_sent(campaign, sent_on, now, recorded_by=None):
+    """Records that an open letter was sent: signing closes and the delivery
+    goes on the timeline. Returns the delivery event."""
+    Campaign.objects.filter(pk=campaign.pk).update(sent_on=sent_on)
+    campaign.sent_on = sent_on
+    if campaign.status == Campaign.Status.OPEN:
+        campaign.close(now)
+    return add_event(
+        Event(campaign=campaign, kind=Event.Kind.DELIVERY, happened_on=sent_on), now, recorded_by
+    )

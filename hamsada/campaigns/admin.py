@@ -6,16 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from hamsada.campaigns.actions import publish_update
+from hamsada.campaigns.actions import add_event, announce_event, mark_letter_sent
 from hamsada.campaigns.models import (
     Campaign,
     CampaignText,
     Channel,
+    Event,
+    EventText,
     PersonConcerned,
     Salutation,
     Target,
-    Update,
-    UpdateText,
 )
 from hamsada.tally.models import totals
 
@@ -69,6 +69,16 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "organization"]
     search_fields = ["slug", "texts__title"]
     readonly_fields = ["status", "opened_at", "closed_at", "archived_at"]
+    fieldsets = [
+        (None, {"fields": ["organization", "slug", "kind", "status", "goal", "deadline"]}),
+        (_("Targets and their responses"), {"fields": ["targets", "response_due"]}),
+        (_("Urgent action"), {"fields": ["case_reference", "act_by"]}),
+        (
+            _("Open letter"),
+            {"fields": ["individuals_may_sign", "organisations_may_sign", "sent_on"]},
+        ),
+        (_("History"), {"fields": ["opened_at", "closed_at", "archived_at"]}),
+    ]
     filter_horizontal = ["targets"]
     inlines = [CampaignTextInline, PersonConcernedInline]
     actions = [
@@ -79,6 +89,17 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("texts")
+
+    def save_model(self, request, obj, form, change):
+        # Setting the date the letter was sent is the organiser's way to send it.
+        sent_on = obj.sent_on
+        if change and sent_on and "sent_on" in form.changed_data:
+            obj.sent_on = form.initial.get("sent_on")
+            obj.save()
+            mark_letter_sent(obj, sent_on, timezone.now(), recorded_by=request.user)
+            self.message_user(request, _("The letter is marked as sent and signing is closed."))
+        else:
+            super().save_model(request, obj, form, change)
 
     @admin.display(description=_("languages"))
     def languages_list(self, campaign):
@@ -113,34 +134,61 @@ class TargetAdmin(admin.ModelAdmin):
     inlines = [SalutationInline, ChannelInline]
 
 
-class UpdateTextInline(admin.StackedInline):
-    model = UpdateText
+class EventTextInline(admin.StackedInline):
+    model = EventText
     extra = 1
-    min_num = 1
     formfield_overrides = CampaignTextInline.formfield_overrides
 
 
-@admin.register(Update)
-class UpdateAdmin(admin.ModelAdmin):
-    """Saving a new update publishes it: it gets the next number and every
-    supporter who asked for updates is emailed, in their language."""
+class EventForm(forms.ModelForm):
+    announce = forms.BooleanField(
+        label=_("Email it to supporters who asked for updates"),
+        required=False,
+        help_text=_("Each supporter gets it once, in their language, with a link to stop."),
+    )
 
-    list_display = ["campaign", "number", "published_at"]
-    list_filter = ["campaign"]
-    readonly_fields = ["number", "published_at"]
-    inlines = [UpdateTextInline]
+    class Meta:
+        model = Event
+        fields = ["campaign", "kind", "happened_on", "target", "stance", "quote", "source_url"]
+        widgets = {"quote": forms.Textarea(attrs={"dir": "auto", "rows": 3})}
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """The timeline: organiser updates, deliveries, statements by others and
+    the targets' responses; launches and milestones are added automatically."""
+
+    form = EventForm
+    list_display = ["campaign", "happened_on", "kind", "target", "stance", "announced_at"]
+    list_filter = ["kind", "stance", "campaign"]
+    readonly_fields = ["number", "milestone", "recorded_by", "created_at", "announced_at"]
+    inlines = [EventTextInline]
+    actions = ["announce"]
 
     def save_model(self, request, obj, form, change):
         if change:
             obj.save()
-            return
-        queued = publish_update(obj, timezone.now())
+        else:
+            add_event(obj, timezone.now(), recorded_by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        # After the texts are saved, so that the email has them.
+        super().save_related(request, form, formsets, change)
+        if form.cleaned_data.get("announce"):
+            self.report_announced(request, announce_event(form.instance, timezone.now()))
+
+    @admin.action(description=_("Email the selected events to supporters who asked for updates"))
+    def announce(self, request, queryset):
+        now = timezone.now()
+        self.report_announced(request, sum(announce_event(event, now) for event in queryset))
+
+    def report_announced(self, request, queued):
         self.message_user(
             request,
             ngettext(
-                "Update %(number)s published; %(count)s supporter will be emailed.",
-                "Update %(number)s published; %(count)s supporters will be emailed.",
+                "%(count)s supporter will be emailed.",
+                "%(count)s supporters will be emailed.",
                 queued,
             )
-            % {"number": obj.number, "count": queued},
+            % {"count": queued},
         )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import connections, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -173,7 +174,35 @@ class Campaign(models.Model):
         help_text=_("After this date, supporters are asked to check with you before acting."),
     )
     targets = models.ManyToManyField(
-        Target, blank=True, related_name="campaigns", verbose_name=_("targets")
+        Target,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("targets"),
+        help_text=_("For an open letter, the addressee."),
+    )
+    response_due = models.DateField(
+        _("response due"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After this date, each target that has not answered is shown as "
+            '"no response" on the timeline.'
+        ),
+    )
+    individuals_may_sign = models.BooleanField(
+        _("individuals may co-sign"), default=True, help_text=_("For an open letter.")
+    )
+    organisations_may_sign = models.BooleanField(
+        _("organisations may co-sign"), default=True, help_text=_("For an open letter.")
+    )
+    sent_on = models.DateField(
+        _("letter sent on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For an open letter: setting this date closes signing and adds the "
+            "delivery to the timeline."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True, editable=False)
@@ -195,7 +224,8 @@ class Campaign(models.Model):
         quote = connections["default"].ops.quote_name
         text_table = CampaignText._meta.db_table
         found = cls.objects.raw(
-            f"SELECT id, slug, status, deadline FROM {quote(cls._meta.db_table)} "  # noqa: S608
+            "SELECT id, slug, kind, status, deadline, individuals_may_sign "  # noqa: S608
+            f"FROM {quote(cls._meta.db_table)} "
             "WHERE slug = %s AND status IN (%s, %s) AND EXISTS ("
             f"SELECT 1 FROM {quote(text_table)} "
             f"WHERE {quote(text_table)}.campaign_id = {quote(cls._meta.db_table)}.id "
@@ -228,9 +258,18 @@ class Campaign(models.Model):
         setattr(self, self.STAMPS[status], now)
 
     def open(self, now):
+        """Opens the campaign and puts its launch on the timeline."""
         if not self.texts.exists():
             raise ValidationError(_("Add the campaign's text in at least one language first."))
-        self.transition(self.Status.OPEN, now)
+        with transaction.atomic():
+            self.transition(self.Status.OPEN, now)
+            if not self.events.filter(kind=Event.Kind.LAUNCH).exists():
+                Event.objects.create(
+                    campaign=self,
+                    kind=Event.Kind.LAUNCH,
+                    happened_on=timezone.localdate(now),
+                    created_at=now,
+                )
 
     def close(self, now):
         self.transition(self.Status.CLOSED, now)
@@ -328,41 +367,103 @@ class PersonConcerned(models.Model):
         return self.name
 
 
-class Update(models.Model):
-    """A numbered update of a campaign ("UA 118.20 update 1"), with its texts."""
+class Event(models.Model):
+    """One entry in a campaign's timeline: what happened and who said what.
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
-    number = models.PositiveSmallIntegerField(_("number"), editable=False)
-    published_at = models.DateTimeField(_("published"), editable=False)
+    Launches and milestones are stamped automatically; organisers add updates,
+    deliveries, statements by others and the targets' responses.
+    """
+
+    class Kind(models.TextChoices):
+        LAUNCH = "launch", _("Launch")
+        MILESTONE = "milestone", _("Milestone")
+        UPDATE = "update", _("Update")
+        DELIVERY = "delivery", _("Delivery")
+        STATEMENT = "statement", _("Statement by others")
+        RESPONSE = "response", _("Response")
+
+    class Stance(models.TextChoices):
+        REJECTED = "rejected", _("Rejected the demands")
+        DENIED = "denied", _("Denied the facts")
+        NO_COMMENT = "no_comment", _("Declined to comment")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        COMMITTED = "committed", _("Committed to act")
+        ACTED = "acted", _("Acted")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="events", verbose_name=_("campaign")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.UPDATE)
+    happened_on = models.DateField(_("date"), default=timezone.localdate)
+    target = models.ForeignKey(
+        Target,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("target"),
+        help_text=_("For a response, who answered; for a delivery, who received it."),
+    )
+    stance = models.CharField(
+        _("stance"), max_length=12, choices=Stance, blank=True, help_text=_("For a response.")
+    )
+    quote = models.TextField(
+        _("quote"), blank=True, help_text=_("Their exact words, in the language they used.")
+    )
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
+    # An update's number ("UA 118.20 update 2"), a milestone's count.
+    number = models.PositiveSmallIntegerField(_("number"), null=True, editable=False)
+    milestone = models.PositiveIntegerField(_("milestone"), null=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), editable=False)
+    announced_at = models.DateTimeField(_("emailed to supporters"), null=True, editable=False)
 
     class Meta:
-        verbose_name = _("update")
-        verbose_name_plural = _("updates")
-        ordering = ["-number"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["-happened_on", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "number"], name="one_update_per_number")
+            models.UniqueConstraint(fields=["campaign", "number"], name="one_update_per_number"),
+            models.UniqueConstraint(
+                fields=["campaign", "milestone"], name="one_event_per_milestone"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.campaign} #{self.number}"
+        return f"{self.campaign} · {self.get_kind_display()} · {self.happened_on}"
+
+    def clean(self):
+        if self.kind == self.Kind.RESPONSE and not (self.target_id and self.stance):
+            raise ValidationError(_("A response needs the target who gave it and its stance."))
+        if self.kind != self.Kind.RESPONSE and self.stance:
+            raise ValidationError({"stance": _("Only a response has a stance.")})
 
     def text_in(self, language):
         texts = list(self.texts.all())
         return next((t for t in texts if t.language == language), texts[0] if texts else None)
 
 
-class UpdateText(models.Model):
-    update = models.ForeignKey(Update, on_delete=models.CASCADE, related_name="texts")
+class EventText(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="texts")
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), help_text=_("Markdown: **bold**, *italic*, lists, links."))
+    body = models.TextField(
+        _("summary"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
+    )
 
     class Meta:
-        verbose_name = _("update text")
-        verbose_name_plural = _("update texts")
+        verbose_name = _("event text")
+        verbose_name_plural = _("event texts")
         constraints = [
             models.UniqueConstraint(
-                fields=["update", "language"], name="one_update_text_per_language"
+                fields=["event", "language"], name="one_update_text_per_language"
             )
         ]
 

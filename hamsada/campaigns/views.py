@@ -2,6 +2,7 @@ import csv
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
@@ -16,10 +17,11 @@ from django.views.decorators.http import require_POST
 
 from hamsada.campaigns.forms import LetterForm, WriteForm
 from hamsada.campaigns.letters import fill, letter_values, mailto, social_post, x_post_link
-from hamsada.campaigns.models import Campaign, Channel
+from hamsada.campaigns.models import Campaign, Channel, Event, Target
 from hamsada.campaigns.pdf import PDFUnavailable, letter_pdf
-from hamsada.participation.forms import SignForm
-from hamsada.participation.models import Act
+from hamsada.campaigns.timeline import record_of, timeline
+from hamsada.participation.forms import CosignForm, SignForm
+from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.tally.actions import add_to_action_tally
 from hamsada.tally.models import action_totals, by_country, totals, totals_by_campaign
 
@@ -100,19 +102,25 @@ def render_campaign(request, slug, form=None, status=200, shared=False):
             status=404,
         )
     counts = totals(campaign.pk)
-    urgent = campaign.kind == Campaign.Kind.URGENT_ACTION
+    if campaign.kind == Campaign.Kind.URGENT_ACTION:
+        template, context = "campaigns/urgent_action.html", urgent_action_context(campaign)
+    elif campaign.kind == Campaign.Kind.OPEN_LETTER:
+        template, context = "campaigns/open_letter.html", open_letter_context(campaign, counts)
+    else:
+        template, context = "campaigns/detail.html", {}
     return render(
         request,
-        "campaigns/urgent_action.html" if urgent else "campaigns/detail.html",
+        template,
         {
-            **(urgent_action_context(campaign) if urgent else {}),
+            **context,
             "campaign": campaign,
             "text": text,
             "counts": counts,
             "progress": progress(counts["confirmed"], campaign.goal),
             "public_signers": Act.recent_public(campaign),
             "accepting": campaign.accepts_acts(timezone.now()),
-            "form": form or SignForm(),
+            "timeline": timeline(campaign, timezone.localdate()),
+            "form": form or sign_form_for(campaign),
             "other_languages": [
                 (code, name)
                 for code, name in settings.LANGUAGES
@@ -156,9 +164,72 @@ def urgent_action_context(campaign):
         "targets": [(target, actions.get(target.pk)) for target in targets],
         "people_named": [person for person in people if person.safe_to_show],
         "people_withheld": sum(1 for person in people if not person.safe_to_show),
-        "updates": campaign.updates.prefetch_related("texts"),
+        "updates": campaign.events.filter(kind=Event.Kind.UPDATE).count(),
         "past_act_by": campaign.act_by is not None and campaign.act_by < timezone.localdate(),
     }
+
+
+def sign_form_for(campaign, data=None):
+    return (CosignForm if campaign.kind == Campaign.Kind.OPEN_LETTER else SignForm)(data)
+
+
+def open_letter_context(campaign, counts):
+    shown = Act.objects.filter(
+        campaign=campaign, show_name=True, status=Act.Status.CONFIRMED
+    ).count()
+    organisations = OrganisationSignature.shown(campaign)
+    return {
+        "organisations": organisations[:ORGANISATIONS_ON_LETTER],
+        "organisation_count": organisations.count(),
+        "individuals_shown": shown,
+        "individuals_not_shown": counts["confirmed"] - shown,
+    }
+
+
+ORGANISATIONS_ON_LETTER = 60
+SIGNATORIES_PER_PAGE = 200
+
+
+def signatories(request, slug):
+    """Everyone who co-signed an open letter and may be named: organisations
+    first, then individuals in the order they confirmed, a page at a time."""
+    campaign = public_campaign(slug)
+    text = campaign.text_in(get_language())
+    if campaign.kind != Campaign.Kind.OPEN_LETTER or text is None:
+        raise Http404
+    individuals = Paginator(
+        Act.objects.filter(campaign=campaign, show_name=True, status=Act.Status.CONFIRMED)
+        .order_by("confirmed_at")
+        .only("name", "affiliation", "country"),
+        SIGNATORIES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    counts = totals(campaign.pk)
+    context = open_letter_context(campaign, counts)
+    if individuals.number > 1:
+        context["organisations"] = []
+    else:
+        context["organisations"] = OrganisationSignature.shown(campaign)
+    return render(
+        request,
+        "campaigns/signatories.html",
+        {"campaign": campaign, "text": text, "counts": counts, "page": individuals, **context},
+    )
+
+
+def target_record(request, pk):
+    """How an official has answered: every public campaign that addressed
+    them, with their latest stance in each, and their responses over time."""
+    target = get_object_or_404(Target, pk=pk)
+    campaigns, responses = record_of(target, timezone.localdate())
+    if not campaigns:
+        raise Http404
+    for row in campaigns:
+        row["text"] = row["campaign"].text_in(get_language())
+    return render(
+        request,
+        "campaigns/target.html",
+        {"target": target, "campaigns": campaigns, "responses": responses},
+    )
 
 
 def urgent_action(slug):

@@ -1,5 +1,7 @@
 """Template filters available in every template (registered as builtins)."""
 
+from urllib.parse import urlsplit
+
 from django.template import Library
 from django.utils.translation import get_language
 
@@ -47,3 +49,14 @@ def country_name(code):
 @register.filter
 def direction(value, default="ltr"):
     return text.direction(str(value), default)
+
+
+@register.filter
+def domain(url):
+    """The host a link leads to, so that readers see where before they click."""
+    return urlsplit(str(url)).hostname or ""
+
+
+@register.filter
+def name_in(organisation, language):
+    return organisation.name_in(language)

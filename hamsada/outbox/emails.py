@@ -33,14 +33,16 @@ def render_message(message, act):
                 reverse("stop_updates", args=[make_token(act, "stop_updates")])
             ),
         }
-        if message.update_id:
-            context["update"] = message.update
-            context["update_text"] = message.update.text_in(message.language)
+        if message.event_id:
+            from hamsada.campaigns.timeline import entry_for
+
+            context["entry"] = entry_for(message.event)
+            context["event_url"] = f"{context['campaign_url']}#{context['entry'].key}"
         subject = render_to_string(f"emails/{message.kind}.subject.txt", context)
         body = render_to_string(f"emails/{message.kind}.txt", context)
         html = render_to_string(f"emails/{message.kind}.html", context)
     headers = {"Message-ID": message.message_id, "Content-Language": message.language}
-    if message.update_id:
+    if message.event_id:
         # One-click unsubscribe (RFC 8058): mail programs POST to this link.
         headers["List-Unsubscribe"] = f"<{context['stop_updates_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

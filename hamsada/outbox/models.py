@@ -17,7 +17,7 @@ class Message(models.Model):
     class Kind(models.TextChoices):
         CONFIRM = "confirm", _("Please confirm")
         CONFIRM_REPORT = "confirm_report", _("Please confirm a report")
-        UPDATE = "update", _("Campaign update")
+        UPDATE = "update", _("Campaign news")
         ALREADY_SIGNED = "already_signed", _("Already signed")
 
     class Status(models.TextChoices):
@@ -28,8 +28,8 @@ class Message(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     act = models.ForeignKey("participation.Act", on_delete=models.CASCADE, related_name="messages")
-    update = models.ForeignKey(
-        "campaigns.Update", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    event = models.ForeignKey(
+        "campaigns.Event", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     language = models.CharField(_("language"), max_length=5)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
@@ -43,6 +43,10 @@ class Message(models.Model):
         verbose_name = _("email")
         verbose_name_plural = _("emails")
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            # Announcing an event twice must not email anyone twice.
+            models.UniqueConstraint(fields=["act", "event"], name="one_email_per_event")
+        ]
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"

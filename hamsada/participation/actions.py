@@ -7,10 +7,11 @@ together, so what a supporter was told has happened is what the database holds.
 
 from django.db import transaction
 
+from hamsada.campaigns.actions import stamp_milestones
 from hamsada.lib import crypto, rows
 from hamsada.outbox.actions import queue_email
 from hamsada.outbox.models import Message
-from hamsada.participation.models import Act, ReportedAction
+from hamsada.participation.models import Act, OrganisationSignature, ReportedAction
 from hamsada.tally.actions import add_to_action_tally, add_to_tally
 
 
@@ -26,7 +27,9 @@ def record_act(
     language,
     now,
     note="",
+    affiliation="",
     actions=(),
+    organisation=None,
 ):
     """Stores a pending act and queues its confirmation email, in one transaction.
 
@@ -35,17 +38,24 @@ def record_act(
     so that the page never reveals whether an address has signed. Reports (with
     actions, a list of (target_id, channel)) are not deduplicated: a supporter
     reports each time they act, and may give no address at all, in which case
-    the report stays unconfirmed.
+    the report stays unconfirmed. An organisation's co-signature (organisation,
+    an unsaved OrganisationSignature) is stored with its contact's act and is
+    not counted with individuals; one address may sign for several organisations.
 
     The transaction is kept short (it is what a spike queues on): encryption
     happens before it, and the campaign's counter row, which every signer of the
     campaign needs, is locked last, just before the commit.
     """
-    digest = crypto.email_digest(email) if email and kind != Act.Kind.REPORT else None
+    individual = kind != Act.Kind.ORGANISATION
+    digest = None
+    if email and kind != Act.Kind.REPORT:
+        who = email if individual else f"{email} for {organisation.name_in(language).casefold()}"
+        digest = crypto.email_digest(who)
     act = Act(
         campaign=campaign,
         kind=kind,
         name=name,
+        affiliation=affiliation,
         country=country,
         email_encrypted=crypto.encrypt(email) if email else "",
         email_digest=digest,
@@ -80,7 +90,11 @@ def record_act(
         for target_id, channel in sorted(set(actions)):
             rows.insert(ReportedAction(act=act, target_id=target_id, channel=channel))
             add_to_action_tally(campaign.pk, target_id, channel, reported=1)
-        add_to_tally(campaign.pk, country, pending=1)
+        if individual:
+            add_to_tally(campaign.pk, country, pending=1)
+        else:
+            organisation.act = act
+            organisation.save()
     return act
 
 
@@ -89,21 +103,25 @@ def _count_actions(act, **change):
         add_to_action_tally(act.campaign_id, target_id, channel, **change)
 
 
-@transaction.atomic
 def confirm_act(act_id, now):
     """Moves a pending act to confirmed and counts it, exactly once.
 
     The conditional UPDATE means a double click, two tabs or two servers cannot
     count it twice: only the call that changed the row adds to the counters.
-    Returns (act, changed).
+    Milestones are looked for after the commit, when the count includes every
+    confirmation committed before it. Returns (act, changed).
     """
-    changed = Act.objects.filter(pk=act_id, status=Act.Status.PENDING).update(
-        status=Act.Status.CONFIRMED, confirmed_at=now
-    )
-    act = Act.objects.select_related("campaign").get(pk=act_id)
-    if changed:
-        add_to_tally(act.campaign_id, act.country, confirmed=1, pending=-1)
-        _count_actions(act, confirmed=1)
+    with transaction.atomic():
+        changed = Act.objects.filter(pk=act_id, status=Act.Status.PENDING).update(
+            status=Act.Status.CONFIRMED, confirmed_at=now
+        )
+        act = Act.objects.select_related("campaign").get(pk=act_id)
+        counted = changed and act.kind in Act.INDIVIDUAL_KINDS
+        if counted:
+            add_to_tally(act.campaign_id, act.country, confirmed=1, pending=-1)
+            _count_actions(act, confirmed=1)
+    if counted:
+        stamp_milestones(act.campaign, now)
     return act, bool(changed)
 
 
@@ -123,6 +141,7 @@ def withdraw_act(act_id, now):
             status=Act.Status.WITHDRAWN,
             withdrawn_at=now,
             name="",
+            affiliation="",
             email_encrypted="",
             email_digest=None,
             country="",
@@ -131,9 +150,27 @@ def withdraw_act(act_id, now):
             wants_updates=False,
         )
     )
-    if changed:
+    if changed and act.kind in Act.INDIVIDUAL_KINDS:
         field = "confirmed" if was == Act.Status.CONFIRMED else "pending"
         add_to_tally(act.campaign_id, act.country, **{field: -1})
         _count_actions(act, reported=-1, confirmed=-1 if was == Act.Status.CONFIRMED else 0)
+    if changed:
         act.refresh_from_db()
     return act, bool(changed)
+
+
+def review_organisation(signature, decision, now, reviewed_by, reason=""):
+    """Approves or rejects an organisation's co-signature once its contact has
+    confirmed; a decision can be changed, and the reason stays internal.
+    Returns whether anything changed."""
+    if signature.act.status != Act.Status.CONFIRMED:
+        return False
+    changed = (
+        OrganisationSignature.objects.filter(pk=signature.pk)
+        .exclude(review=decision, reason=reason)
+        .update(review=decision, reason=reason, reviewed_by=reviewed_by, reviewed_at=now)
+    )
+    if changed:
+        signature.review, signature.reason = decision, reason
+        signature.reviewed_by, signature.reviewed_at = reviewed_by, now
+    return bool(changed)

@@ -1,7 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from hamsada.participation.models import Act
+from hamsada.lib.countries import country_name
+from hamsada.participation.actions import review_organisation
+from hamsada.participation.models import Act, OrganisationSignature
 
 
 @admin.register(Act)
@@ -25,6 +32,7 @@ class ActAdmin(admin.ModelAdmin):
         "kind",
         "status",
         "name",
+        "affiliation",
         "show_name",
         "country",
         "wants_updates",
@@ -49,3 +57,126 @@ class ActAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReviewForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", _("Not decided yet")), *OrganisationSignature.Review.choices[1:]],
+        required=False,
+    )
+
+    class Meta:
+        model = OrganisationSignature
+        fields = ["reason"]
+        widgets = {"reason": forms.Textarea(attrs={"dir": "auto", "rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.review != OrganisationSignature.Review.WAITING:
+            self.fields["decision"].initial = self.instance.review
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == OrganisationSignature.Review.REJECTED and not data.get("reason"):
+            self.add_error("reason", _("Please say why, for the other organisers."))
+        if data.get("decision") and self.instance.act.status != Act.Status.CONFIRMED:
+            self.add_error("decision", _("The contact has not confirmed the email address yet."))
+        return data
+
+
+@admin.register(OrganisationSignature)
+class OrganisationSignatureAdmin(admin.ModelAdmin):
+    """Organisations that asked to co-sign an open letter, for review."""
+
+    form = ReviewForm
+    list_display = ["display_name", "campaign", "country", "contact_status", "review"]
+    list_filter = ["review", "act__status", "act__campaign"]
+    search_fields = ["name_en", "name_fa", "name_ps", "website"]
+    list_select_related = ["act__campaign"]
+    readonly_fields = [
+        "campaign",
+        "display_name",
+        "name_en",
+        "name_fa",
+        "name_ps",
+        "country",
+        "website",
+        "logo_image",
+        "contact",
+        "contact_status",
+        "review",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    fields = [*readonly_fields, "decision", "reason"]
+    actions = ["approve"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("logo")
+
+    def get_fields(self, request, obj=None):
+        # Organisers verify an organisation through its contact; the address
+        # is for those allowed to see personal data only.
+        if request.user.has_perm("participation.view_contact_email"):
+            return self.fields
+        return [field for field in self.fields if field != "contact"]
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        if decision:
+            review_organisation(
+                obj, decision, timezone.now(), request.user, form.cleaned_data["reason"]
+            )
+        else:
+            obj.save(update_fields=["reason"])
+
+    @admin.action(description=_("Approve the selected organisations"))
+    def approve(self, request, queryset):
+        now = timezone.now()
+        approved = sum(
+            review_organisation(signature, OrganisationSignature.Review.APPROVED, now, request.user)
+            for signature in queryset.select_related("act")
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s organisation approved. Only those whose contact confirmed "
+                "can be approved.",
+                "%(count)s organisations approved. Only those whose contact confirmed "
+                "can be approved.",
+                approved,
+            )
+            % {"count": approved},
+        )
+
+    @admin.display(description=_("organisation"))
+    def display_name(self, signature):
+        return format_html("<bdi>{}</bdi>", signature.name_in(get_language()))
+
+    @admin.display(description=_("campaign"))
+    def campaign(self, signature):
+        return signature.act.campaign
+
+    @admin.display(description=_("country"))
+    def country(self, signature):
+        return country_name(signature.act.country, get_language())
+
+    @admin.display(description=_("contact"))
+    def contact(self, signature):
+        act = signature.act
+        return format_html('<bdi>{}</bdi> &lt;<bdi dir="ltr">{}</bdi>&gt;', act.name, act.email)
+
+    @admin.display(description=_("contact confirmed"), boolean=True)
+    def contact_status(self, signature):
+        return signature.act.status == Act.Status.CONFIRMED
+
+    @admin.display(description=_("logo"))
+    def logo_image(self, signature):
+        if not signature.has_logo:
+            return "-"
+        url = reverse("organisation_logo", args=[signature.pk])
+        return format_html('<img src="{}" alt="" width="120">', url)

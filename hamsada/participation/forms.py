@@ -1,9 +1,12 @@
+from io import BytesIO
+
 from django import forms
 from django.core.validators import EmailValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
 
 from hamsada.lib.countries import CODES, country_choices
 from hamsada.lib.text import clean_line
@@ -214,3 +217,145 @@ def action_choices(targets):
             )
         )
     return choices
+
+
+class CosignForm(SignForm):
+    """A person co-signing an open letter: a signature, with how to introduce them."""
+
+    affiliation = forms.CharField(
+        label=_("Title or affiliation (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("For example: lawyer, Kabul; or a university. Shown only with your name."),
+        error_messages={"max_length": _("Please shorten this to 200 characters.")},
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I co-sign this letter, and I agree that this organisation stores my name, email "
+            "address and country to count and confirm my signature."
+        ),
+        error_messages={"required": _("Please tick this box to sign.")},
+    )
+    field_order = ["name", "affiliation", "email", "country"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["show_name"].label = _("Show my name publicly under the letter")
+        self.fields["affiliation"].widget.attrs.update({"dir": "auto"})
+
+    def clean_affiliation(self):
+        return clean_line(self.cleaned_data["affiliation"])
+
+
+LOGO_BYTES = 1_000_000
+LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+LOGO_SIZE = (240, 240)
+
+
+def checked_logo(upload):
+    """A small PNG made from an uploaded logo, or a ValidationError. Redrawing
+    it drops whatever else the file held (metadata, scripts, a second image)."""
+    if upload.size > LOGO_BYTES:
+        raise forms.ValidationError(_("The logo is too large: please send a file under 1 MB."))
+    unusable = forms.ValidationError(
+        _("This file is not a logo we can use: please send a PNG, JPEG, GIF or WebP image.")
+    )
+    try:
+        with Image.open(upload) as image:
+            if image.format not in LOGO_FORMATS or image.width * image.height > 25_000_000:
+                raise unusable
+            image.load()
+            logo = ImageOps.exif_transpose(image).convert("RGBA")
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+        raise unusable from error
+    logo.thumbnail(LOGO_SIZE)
+    out = BytesIO()
+    logo.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+class OrganisationForm(forms.Form):
+    """An organisation asking to co-sign an open letter."""
+
+    name_en = forms.CharField(label=_("Name in English"), required=False, max_length=200)
+    name_fa = forms.CharField(label=_("Name in Dari"), required=False, max_length=200)
+    name_ps = forms.CharField(label=_("Name in Pashto"), required=False, max_length=200)
+    country = forms.CharField(
+        label=_("Country where the organisation is based"),
+        widget=CountrySelect,
+        error_messages={"required": _("Please choose a country.")},
+    )
+    website = forms.URLField(
+        label=_("Website (optional)"),
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        error_messages={"invalid": _("Please write a web address, like https://example.org.")},
+    )
+    logo = forms.FileField(
+        label=_("Logo (optional)"),
+        required=False,
+        help_text=_("PNG, JPEG, GIF or WebP, under 1 MB. Shown small beside your name."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"}
+        ),
+    )
+    contact_name = forms.CharField(
+        label=_("Contact person"),
+        max_length=120,
+        help_text=_("Not shown publicly."),
+        error_messages={"required": _("Please write the name of a contact person.")},
+    )
+    email = forms.CharField(
+        label=_("Contact's email address"),
+        max_length=254,
+        help_text=_(
+            "We send a link to confirm. It is stored encrypted; only the organisers see it."
+        ),
+        error_messages={
+            "required": _("Please write your email address."),
+            "max_length": _("This email address is too long."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr", "maxlength": 254}),
+    )
+    wants_updates = forms.BooleanField(
+        label=_("Email us updates about this letter"), required=False
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "We co-sign this letter. Our organisation's name, country, website and logo may "
+            "be published with it once the organisers approve them."
+        ),
+        error_messages={"required": _("Please tick this box to co-sign.")},
+    )
+
+    NAMES = ["name_en", "name_fa", "name_ps"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in [*self.NAMES, "contact_name"]:
+            self.fields[field].widget.attrs.update({"dir": "auto"})
+        self.fields["website"].widget.attrs.update({"dir": "ltr"})
+
+    clean_country = SignForm.clean_country
+    clean_email = SignForm.clean_email
+
+    def clean_contact_name(self):
+        name = clean_line(self.cleaned_data["contact_name"])
+        if not name:
+            raise forms.ValidationError(_("Please write the name of a contact person."))
+        return name
+
+    def clean_logo(self):
+        upload = self.cleaned_data["logo"]
+        return checked_logo(upload) if upload else None
+
+    def clean(self):
+        data = super().clean()
+        for field in self.NAMES:
+            data[field] = clean_line(data.get(field) or "")
+        if not any(data[field] for field in self.NAMES):
+            self.add_error(
+                "name_en", _("Please write your organisation's name in at least one language.")
+            )
+        return data

@@ -16,6 +16,7 @@ class Act(models.Model):
         SIGNATURE = "signature", _("Signature")
         REPORT = "report", _("Action report")
         COSIGNATURE = "cosignature", _("Co-signature")
+        ORGANISATION = "organisation", _("Organisation's co-signature")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for email confirmation")
@@ -23,6 +24,8 @@ class Act(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     COUNTED_STATUSES = [Status.PENDING, Status.CONFIRMED]
+    # Organisations are counted apart, once an organiser approves them.
+    INDIVIDUAL_KINDS = [Kind.SIGNATURE, Kind.REPORT, Kind.COSIGNATURE]
 
     campaign = models.ForeignKey(
         "campaigns.Campaign",
@@ -33,6 +36,7 @@ class Act(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.SIGNATURE)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     name = models.CharField(_("name"), max_length=120, blank=True)
+    affiliation = models.CharField(_("title or affiliation"), max_length=200, blank=True)
     # Encrypted address (for sending) and keyed digest (for deduplication); both
     # are erased when the act is withdrawn.
     email_encrypted = models.TextField(blank=True, editable=False)
@@ -72,7 +76,7 @@ class Act(models.Model):
         return (
             cls.objects.filter(campaign=campaign, show_name=True, status=cls.Status.CONFIRMED)
             .order_by("-confirmed_at")
-            .only("name", "country", "confirmed_at")[:limit]
+            .only("name", "affiliation", "country", "confirmed_at")[:limit]
         )
 
     @property
@@ -101,3 +105,69 @@ class ReportedAction(models.Model):
 
     def __str__(self):
         return f"{self.target} · {self.get_channel_display()}"
+
+
+class OrganisationSignature(models.Model):
+    """An organisation co-signing an open letter. Its contact person's act
+    carries the email confirmation; an organiser then reviews it, and only
+    approved organisations are shown and counted."""
+
+    class Review(models.TextChoices):
+        WAITING = "waiting", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    act = models.OneToOneField(
+        Act, on_delete=models.CASCADE, related_name="organisation", verbose_name=_("contact's act")
+    )
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    name_fa = models.CharField(_("name in Dari"), max_length=200, blank=True)
+    name_ps = models.CharField(_("name in Pashto"), max_length=200, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    # A small PNG made by the instance from the upload (see forms.checked_logo),
+    # kept in the database so that backups hold it and no upload is ever served.
+    logo = models.BinaryField(_("logo"), null=True, editable=False)
+    has_logo = models.BooleanField(default=False, editable=False)
+    review = models.CharField(
+        _("review"), max_length=10, choices=Review, default=Review.WAITING, editable=False
+    )
+    reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why it was rejected; kept internal.")
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("co-signing organisation")
+        verbose_name_plural = _("co-signing organisations")
+        indexes = [models.Index(fields=["review", "reviewed_at"])]
+        permissions = [("view_contact_email", _("Can see organisations' contact addresses"))]
+
+    def __str__(self):
+        return self.name_in("en")
+
+    def name_in(self, language):
+        """The name it gave in language, else the first it gave."""
+        names = {"en": self.name_en, "fa": self.name_fa, "ps": self.name_ps}
+        return names.get(language) or next(name for name in names.values() if name)
+
+    @classmethod
+    def shown(cls, campaign):
+        """Approved organisations whose contact confirmed, in order of approval."""
+        return (
+            cls.objects.filter(
+                act__campaign=campaign,
+                act__status=Act.Status.CONFIRMED,
+                review=cls.Review.APPROVED,
+            )
+            .select_related("act")
+            .defer("logo", "reason")
+            .order_by("reviewed_at", "pk")
+        )

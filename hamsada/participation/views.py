@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
@@ -8,11 +8,16 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hamsada.campaigns.models import Campaign
-from hamsada.campaigns.views import public_campaign, render_campaign, urgent_action
+from hamsada.campaigns.views import (
+    public_campaign,
+    render_campaign,
+    sign_form_for,
+    urgent_action,
+)
 from hamsada.lib.ratelimit import allow
 from hamsada.participation.actions import confirm_act, record_act, withdraw_act
-from hamsada.participation.forms import ReportForm, SignForm
-from hamsada.participation.models import Act
+from hamsada.participation.forms import OrganisationForm, ReportForm
+from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
 
 
@@ -26,20 +31,85 @@ def sign(request, slug):
         return render_campaign(request, slug, status=409)
     if too_fast := slow_down(request, campaign):
         return too_fast
-    form = SignForm(request.POST)
+    letter = campaign.kind == Campaign.Kind.OPEN_LETTER
+    if letter and not campaign.individuals_may_sign:
+        return render_campaign(request, slug, status=409)
+    form = sign_form_for(campaign, request.POST)
     if not form.is_valid():
         return render_campaign(request, slug, form=form, status=400)
     record_act(
         campaign,
-        kind=Act.Kind.SIGNATURE,
+        kind=Act.Kind.COSIGNATURE if letter else Act.Kind.SIGNATURE,
         language=get_language(),
         now=timezone.now(),
+        affiliation=form.cleaned_data.get("affiliation", ""),
         **{
             field: form.cleaned_data[field]
             for field in ("name", "email", "country", "show_name", "wants_updates")
         },
     )
     return redirect("check_email", slug=campaign.slug)
+
+
+@sensitive_post_parameters("contact_name", "email")
+@require_http_methods(["GET", "POST"])
+def sign_organisation(request, slug):
+    """An organisation asks to co-sign an open letter: its contact confirms by
+    email, then an organiser reviews it."""
+    campaign = public_campaign(slug)
+    text = campaign.text_in(get_language())
+    if campaign.kind != Campaign.Kind.OPEN_LETTER or text is None:
+        raise Http404
+    accepting = campaign.organisations_may_sign and campaign.accepts_acts(timezone.now())
+    form = OrganisationForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and not accepting:
+        status = 409
+    elif request.method == "POST":
+        if too_fast := slow_down(request, campaign):
+            return too_fast
+        if form.is_valid():
+            data = form.cleaned_data
+            logo = data["logo"]
+            record_act(
+                campaign,
+                kind=Act.Kind.ORGANISATION,
+                name=data["contact_name"],
+                email=data["email"],
+                country=data["country"],
+                show_name=False,
+                wants_updates=data["wants_updates"],
+                language=get_language(),
+                now=timezone.now(),
+                organisation=OrganisationSignature(
+                    **{field: data[field] for field in OrganisationForm.NAMES},
+                    website=data["website"],
+                    logo=logo,
+                    has_logo=logo is not None,
+                ),
+            )
+            return redirect("check_email", slug=campaign.slug)
+        status = 400
+    return render(
+        request,
+        "participation/sign_organisation.html",
+        {"campaign": campaign, "text": text, "form": form, "accepting": accepting},
+        status=status,
+    )
+
+
+def organisation_logo(request, pk):
+    """An approved organisation's logo; organisers may see it while reviewing."""
+    signature = get_object_or_404(OrganisationSignature.objects.select_related("act"), pk=pk)
+    public = (
+        signature.review == OrganisationSignature.Review.APPROVED
+        and signature.act.status == Act.Status.CONFIRMED
+    )
+    if not signature.has_logo or not (public or request.user.is_staff):
+        raise Http404
+    response = HttpResponse(bytes(signature.logo), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response
 
 
 def slow_down(request, campaign):
@@ -77,6 +147,8 @@ def confirm(request, token):
     # A GET only shows a button: mail scanners that open links must not confirm.
     if request.method == "POST" and act.status == Act.Status.PENDING:
         act, _changed = confirm_act(act.pk, timezone.now())
+    if act.status == Act.Status.CONFIRMED and act.kind == Act.Kind.ORGANISATION:
+        return render(request, "participation/organisation_confirmed.html", {"act": act})
     if act.status == Act.Status.CONFIRMED:
         return redirect("thanks", slug=act.campaign.slug)
     text = act.campaign.text_in(get_language()) or act.campaign.texts.first()

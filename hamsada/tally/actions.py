@@ -56,7 +56,7 @@ def counts_from_acts():
     """{(campaign_id, country): {"confirmed": n, "pending": m}} computed from the rows."""
     actual = {}
     rows = (
-        Act.objects.filter(status__in=Act.COUNTED_STATUSES)
+        Act.objects.filter(status__in=Act.COUNTED_STATUSES, kind__in=Act.INDIVIDUAL_KINDS)
         .values("campaign_id", "country", "status")
         .annotate(n=Count("id"))
     )

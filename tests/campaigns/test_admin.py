@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.utils import timezone
 
-from hamsada.campaigns.models import Campaign, Target, Update
+from hamsada.campaigns.models import Campaign, Event, Target
 from hamsada.organizations.models import Organization
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import confirm_act
@@ -166,9 +166,12 @@ def test_saving_a_new_update_publishes_it_and_queues_the_emails(client, organise
     confirm_act(act.pk, timezone.now())
     client.login(username="organiser", password="hamsada-demo")
     response = client.post(
-        "/en/admin/campaigns/update/add/",
+        "/en/admin/campaigns/event/add/",
         {
             "campaign": campaign.pk,
+            "kind": "update",
+            "happened_on": "2026-11-20",
+            "announce": "on",
             "texts-TOTAL_FORMS": "1",
             "texts-INITIAL_FORMS": "0",
             "texts-0-language": "en",
@@ -177,8 +180,9 @@ def test_saving_a_new_update_publishes_it_and_queues_the_emails(client, organise
         },
     )
     assert response.status_code == 302
-    update = Update.objects.get()
+    update = Event.objects.get(kind="update")
     assert update.number == 1
-    assert Message.objects.filter(kind="update", update=update, act=act).count() == 1
+    assert update.recorded_by.username == "organiser"
+    assert Message.objects.filter(kind="update", event=update, act=act).count() == 1
     page = client.get("/en/c/ua-defender-detained/").content.decode()
     assert "She was moved" in page and "UA 118.26 update 1" in page

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hamsada.campaigns.actions import publish_update
-from hamsada.campaigns.models import Update, UpdateText
+from hamsada.campaigns.actions import add_event, announce_event
+from hamsada.campaigns.models import Event, EventText
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import confirm_act, record_act
 from hamsada.participation.models import Act
@@ -36,11 +36,10 @@ def supporter(campaign, email, language="en", wants_updates=True, confirm=True):
 
 
 def new_update(campaign, **titles):
-    update = Update(campaign=campaign)
-    queued = publish_update(update, timezone.now())
+    update = add_event(Event(campaign=campaign, kind=Event.Kind.UPDATE), timezone.now())
     for language, title in titles.items():
-        UpdateText.objects.create(update=update, language=language, title=title, body=title)
-    return update, queued
+        EventText.objects.create(event=update, language=language, title=title, body=title)
+    return update, announce_event(update, timezone.now())
 
 
 def test_updates_are_numbered_and_go_only_to_those_who_asked():
@@ -52,7 +51,7 @@ def test_updates_are_numbered_and_go_only_to_those_who_asked():
     second, _ = new_update(campaign, en="She is free")
     assert (first.number, second.number) == (1, 2)
     assert queued == 1
-    [message] = Message.objects.filter(kind="update", update=first)
+    [message] = Message.objects.filter(kind="update", event=first)
     assert (message.act.email, message.language) == ("yes@example.org", "fa")
 
 
@@ -78,7 +77,7 @@ def test_the_update_email_arrives_in_the_supporters_language_and_stops_in_one_cl
     act.refresh_from_db()
     assert not act.wants_updates
     new_update(campaign, en="Still held")
-    assert not Message.objects.filter(kind="update", update__number=2).exists()
+    assert not Message.objects.filter(kind="update", event__number=2).exists()
 
 
 def test_a_forged_stop_link_changes_nothing(client):

@@ -84,10 +84,10 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
-                INSERT INTO participation_act (campaign_id, kind, status, name, email_encrypted,
-                    email_digest, country, show_name, wants_updates, language, note, emails_sent,
-                    created_at, confirmed_at)
-                SELECT %s, 'signature', %s, 'Supporter ' || i, '', {digest}, {country},
+                INSERT INTO participation_act (campaign_id, kind, status, name, affiliation,
+                    email_encrypted, email_digest, country, show_name, wants_updates, language,
+                    note, emails_sent, created_at, confirmed_at)
+                SELECT %s, 'signature', %s, 'Supporter ' || i, '', '', {digest}, {country},
                     i %% 7 = 0, FALSE, 'en', '', 1, CURRENT_TIMESTAMP, {confirmed_at}
                 FROM {numbers}
                 """,  # noqa: S608 - no user input; the pieces are constants above
