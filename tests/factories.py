@@ -91,3 +91,34 @@ def ambassador():
 
 def president():
     return Target.objects.get(name__startswith="President")
+
+
+def open_letter(slug="letter-to-the-court", **fields):
+    return open_petition(slug, kind=Campaign.Kind.OPEN_LETTER, **fields)
+
+
+def demo_open_letter():
+    """The demo open letter: approved organisations, co-signers and a timeline."""
+    from hamsada.campaigns.demo_letter import SLUG, load_open_letter
+
+    load_open_letter(organization())
+    return Campaign.objects.get(slug=SLUG)
+
+
+def organisation_signature(
+    campaign, name_en="Kabul Legal Aid", email="office@example.org", **names
+):
+    from hamsada.participation.models import OrganisationSignature
+
+    return record_act(
+        campaign,
+        kind=Act.Kind.ORGANISATION,
+        name="Contact Person",
+        email=email,
+        country="AF",
+        show_name=False,
+        wants_updates=False,
+        language="en",
+        now=timezone.now(),
+        organisation=OrganisationSignature(name_en=name_en, **names),
+    )

@@ -5,7 +5,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from hamsada.campaigns.models import Campaign, CampaignText, Channel, PersonConcerned, Target
+from hamsada.campaigns.models import (
+    Campaign,
+    CampaignText,
+    Channel,
+    Event,
+    EventText,
+    PersonConcerned,
+    Target,
+)
 
 SLUG = "ua-defender-detained"
 
@@ -141,6 +149,7 @@ def load_urgent_action(organization):
         kind=Campaign.Kind.URGENT_ACTION,
         case_reference="UA 118.26",
         act_by=(now + timedelta(days=42)).date(),
+        response_due=(now - timedelta(days=1)).date(),
     )
     for data in TARGETS:
         target, created = Target.objects.get_or_create(
@@ -165,3 +174,23 @@ def load_urgent_action(organization):
     for language, text in TEXTS.items():
         CampaignText.objects.create(campaign=campaign, language=language, **text)
     campaign.open(now)
+    campaign.events.filter(kind=Event.Kind.LAUNCH).update(
+        happened_on=(now - timedelta(days=14)).date()
+    )
+    # The ambassador answered; the president is shown as silent, the
+    # response deadline having passed.
+    acknowledgement = Event.objects.create(
+        campaign=campaign,
+        kind=Event.Kind.RESPONSE,
+        target=Target.objects.get(name=TARGETS[1]["target"]["name"]),
+        stance=Event.Stance.ACKNOWLEDGED,
+        quote="We have received your letters and forwarded them to Kabul.",
+        happened_on=(now - timedelta(days=5)).date(),
+        created_at=now,
+    )
+    for language, title in {
+        "en": "The embassy acknowledges the letters",
+        "fa": "سفارت دریافت نامه‌ها را تأیید می‌کند",
+        "ps": "سفارت د لیکونو ترلاسه کول مني",
+    }.items():
+        EventText.objects.create(event=acknowledgement, language=language, title=title)

@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from hamsada.campaigns.timeline import timeline
+from hamsada.campaigns.timeline import SILENCE, timeline
 from hamsada.campaigns.views import public_campaign
 
 
@@ -44,7 +44,12 @@ class TimelineFeed(Feed):
         return entries
 
     def item_title(self, entry):
-        if entry.stance:
+        # An organiser's own title for a response does not always say the stance.
+        if (
+            entry.stance
+            and entry.stance != SILENCE
+            and str(entry.stance_label) not in entry.heading
+        ):
             return f"{entry.heading} ({entry.stance_label})"
         return entry.heading
 

@@ -163,7 +163,7 @@ def review_organisation(signature, decision, now, reviewed_by, reason=""):
     """Approves or rejects an organisation's co-signature once its contact has
     confirmed; a decision can be changed, and the reason stays internal.
     Returns whether anything changed."""
-    if signature.act.status != Act.Status.CONFIRMED:
+    if not Act.objects.filter(pk=signature.act_id, status=Act.Status.CONFIRMED).exists():
         return False
     changed = (
         OrganisationSignature.objects.filter(pk=signature.pk)

@@ -44,7 +44,9 @@ def test_admin_pages_work_in_each_language_and_direction(client, organiser, lang
         "participation/act/",
         "campaigns/target/",
         f"campaigns/target/{Target.objects.first().pk}/change/",
-        "campaigns/update/add/",
+        "campaigns/event/add/",
+        "campaigns/event/",
+        "participation/organisationsignature/",
     ]:
         response = client.get(f"/{language}/admin/{path}")
         assert response.status_code == 200, path

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hamsada.campaigns.demo import load_urgent_action
+from hamsada.campaigns.demo_letter import load_open_letter
 from hamsada.campaigns.models import Campaign, CampaignText, Target
 from hamsada.organizations.models import Organization
 
@@ -111,6 +112,7 @@ class Command(BaseCommand):
             for petition in PETITIONS:
                 self.petition(organization, petition)
             load_urgent_action(organization)
+            load_open_letter(organization)
         self.stdout.write(
             f"Demo organiser: log in at /en/admin/ as {DEMO_USERNAME} / {DEMO_PASSWORD}"
         )
