@@ -9,6 +9,7 @@ from hamsada.campaigns.models import Campaign, Event, Target
 from hamsada.organizations.models import Organization
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import confirm_act
+from hamsada.participation.models import OrganisationSignature
 from tests.factories import draft_petition
 from tests.participation.test_reports import report
 
@@ -30,7 +31,8 @@ def test_the_demo_organiser_is_staff_but_not_superuser(organiser):
 def test_demo_loads_once(organiser):
     count = Campaign.objects.count()
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Campaign.objects.count() == count == 3  # two petitions and an urgent action
+    assert Campaign.objects.count() == count == 4  # two petitions, an urgent action, a letter
+    assert OrganisationSignature.objects.count() == 5
 
 
 @pytest.mark.parametrize("language", ["en", "fa", "ps"])
