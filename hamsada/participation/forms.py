@@ -333,8 +333,11 @@ class OrganisationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in [*self.NAMES, "contact_name"]:
-            self.fields[field].widget.attrs.update({"dir": "auto"})
+        # Each name field is typed in its own language and direction.
+        for field, language in zip(self.NAMES, ["en", "fa", "ps"], strict=True):
+            direction = "ltr" if language == "en" else "rtl"
+            self.fields[field].widget.attrs.update({"lang": language, "dir": direction})
+        self.fields["contact_name"].widget.attrs.update({"dir": "auto", "autocomplete": "name"})
         self.fields["website"].widget.attrs.update({"dir": "ltr"})
 
     clean_country = SignForm.clean_country

@@ -11,6 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from hamsada.campaigns.demo_letter import SLUG
+from hamsada.campaigns.models import Target
 from hamsada.participation.models import Act, OrganisationSignature
 from tests.browser.helpers import confirm_from_email, watch_hosts
 
@@ -147,4 +148,26 @@ def test_timelines_show_responses_and_silence(browser, live_server, demo, langua
     ).click()
     expect(page.locator("[data-testid=stance-row] .stance-denied")).to_have_count(1)
     expect(page.locator("html")).to_have_attribute("lang", language)
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fa", "ps"])
+def test_open_letter_pages_fit_a_phone_screen(browser, live_server, demo, language):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    prosecutor = Target.objects.get(name__startswith="The Prosecutor")
+    for path in [
+        f"/{language}/c/{SLUG}/",
+        f"/{language}/c/{SLUG}/signatories/",
+        f"/{language}/c/{SLUG}/organisations/sign/",
+        f"/{language}/targets/{prosecutor.pk}/",
+    ]:
+        page.goto(live_server.url + path)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(page.locator("html")).to_have_attribute("dir", "ltr" if language == "en" else "rtl")
+        expect(page.locator("main h1")).to_have_count(1)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (path, overflow)
     context.close()
