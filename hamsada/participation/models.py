@@ -65,6 +65,8 @@ class Act(models.Model):
             models.Index(
                 fields=["campaign", "show_name", "status", "-confirmed_at"], name="public_signers"
             ),
+            # An open letter's named co-signers, paged in the order they signed.
+            models.Index(fields=["campaign", "show_name", "status", "id"], name="named_in_order"),
         ]
 
     def __str__(self):

@@ -1,7 +1,7 @@
 """Organisers write, translate, open and close petitions in the admin."""
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -190,3 +190,58 @@ def test_saving_a_new_update_publishes_it_and_queues_the_emails(client, organise
     assert Message.objects.filter(kind="update", event=update, act=act).count() == 1
     page = client.get("/en/c/ua-defender-detained/").content.decode()
     assert "She was moved" in page and "UA 118.26 update 1" in page
+
+
+def test_an_organiser_rejects_an_organisation_only_with_a_reason(client, organiser):
+    letter = Campaign.objects.get(kind="open_letter")
+    signature = OrganisationSignature.objects.get(review="waiting")
+    url = f"/fa/admin/participation/organisationsignature/{signature.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'dir="rtl"' in page and signature.name_fa in page
+    response = client.post(url, {"decision": "rejected", "reason": ""})
+    assert response.status_code == 200  # the form again, with the error
+    signature.refresh_from_db()
+    assert signature.review == "waiting"
+    response = client.post(url, {"decision": "rejected", "reason": "Could not verify it."})
+    assert response.status_code == 302
+    signature.refresh_from_db()
+    assert (signature.review, signature.reason) == ("rejected", "Could not verify it.")
+    assert signature.reviewed_by == organiser
+    page = client.get(f"/en/c/{letter.slug}/").content.decode()
+    assert signature.name_en not in page and "Could not verify" not in page
+
+
+def test_contact_addresses_are_shown_only_to_organisers_allowed_to_see_them(client, organiser):
+    signature = OrganisationSignature.objects.first()
+    url = f"/en/admin/participation/organisationsignature/{signature.pk}/change/"
+    allowed = Permission.objects.get(codename="view_contact_email")
+    organiser.user_permissions.remove(allowed)
+    assert signature.act.email not in client.get(url).content.decode()
+    organiser.user_permissions.add(allowed)
+    assert signature.act.email in client.get(url).content.decode()
+
+
+def test_setting_the_sent_date_sends_the_letter(client, organiser):
+    letter = Campaign.objects.get(kind="open_letter")
+    url = f"/en/admin/campaigns/campaign/{letter.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in {"targets", "sent_on"}
+    }
+    data["targets"] = [target.pk for target in form.initial["targets"]]
+    data["deadline_0"], data["deadline_1"] = "2027-01-01", "12:00:00"
+    data["sent_on"] = "2026-11-20"
+    for prefix, inline in [("texts", letter.texts.all()), ("people", letter.people.all())]:
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(inline))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(inline))
+        for number, row in enumerate(inline):
+            for field in row._meta.fields:
+                value = getattr(row, field.attname)
+                data[f"{prefix}-{number}-{field.name}"] = "" if value is None else value
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    letter.refresh_from_db()
+    assert (letter.status, str(letter.sent_on)) == ("closed", "2026-11-20")
+    assert letter.events.filter(kind="delivery", happened_on="2026-11-20").count() == 1
