@@ -74,14 +74,18 @@ def announce_event(event, now):
     for updates, in their language, once: a second call queues nothing.
     Returns how many emails were queued."""
     from hamsada.outbox.models import Message
-    from hamsada.participation.models import Act
+    from hamsada.participation.models import Act, OrganisationSignature
 
     if not Event.objects.filter(pk=event.pk, announced_at=None).update(announced_at=now):
         return 0
     event.announced_at = now
-    subscribers = Act.objects.filter(
-        campaign_id=event.campaign_id, status=Act.Status.CONFIRMED, wants_updates=True
-    ).values_list("pk", "language")
+    subscribers = (
+        Act.objects.filter(
+            campaign_id=event.campaign_id, status=Act.Status.CONFIRMED, wants_updates=True
+        )
+        .exclude(organisation__review=OrganisationSignature.Review.REJECTED)
+        .values_list("pk", "language")
+    )
     queued = 0
     batch = []
     for act_id, language in subscribers.iterator(chunk_size=2000):

@@ -444,6 +444,12 @@ class Event(models.Model):
             raise ValidationError(_("A response needs the target who gave it and its stance."))
         if self.kind != self.Kind.RESPONSE and self.stance:
             raise ValidationError({"stance": _("Only a response has a stance.")})
+        if (
+            self.target_id
+            and self.campaign_id
+            and not self.campaign.targets.filter(pk=self.target_id).exists()
+        ):
+            raise ValidationError({"target": _("Choose one of this campaign's targets.")})
 
     def text_in(self, language):
         texts = list(self.texts.all())

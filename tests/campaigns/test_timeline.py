@@ -204,3 +204,10 @@ def test_target_pages_show_only_public_campaigns(client, two_targets):
     lonely = Target.objects.create(name="Nobody asked")
     assert client.get(f"/en/targets/{lonely.pk}/").status_code == 404
     assert client.get("/en/targets/999999/").status_code == 404
+
+
+def test_a_response_comes_from_one_of_the_campaigns_targets(two_targets):
+    campaign, _minister, _envoy = two_targets
+    stranger = Target.objects.create(name="Someone else")
+    with pytest.raises(ValidationError):
+        Event(campaign=campaign, kind=Event.Kind.RESPONSE, target=stranger, stance="denied").clean()

@@ -10,8 +10,9 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from PIL import Image
 
-from hamsada.campaigns.actions import mark_letter_sent
+from hamsada.campaigns.actions import announce_event, mark_letter_sent
 from hamsada.campaigns.models import Event
+from hamsada.outbox.models import Message
 from hamsada.participation.actions import confirm_act, review_organisation, withdraw_act
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.tally.actions import recount
@@ -238,3 +239,15 @@ def test_sending_the_letter_closes_signing_and_puts_the_delivery_on_the_timeline
     assert not Act.objects.exists()
     page = client.get(f"/en/c/{letter.slug}/").content.decode()
     assert "This letter has been sent" in page and "Delivered" in page
+
+
+def test_news_of_the_letter_reaches_organisations_but_not_rejected_ones(letter, organiser):
+    kept = organisation_signature(letter, "Kept", email="kept@example.org")
+    dropped = organisation_signature(letter, "Dropped", email="dropped@example.org")
+    for act, decision in [(kept, APPROVED), (dropped, REJECTED)]:
+        Act.objects.filter(pk=act.pk).update(wants_updates=True)
+        confirm_act(act.pk, timezone.now())
+        review_organisation(act.organisation, decision, timezone.now(), organiser, "x")
+    delivery = mark_letter_sent(letter, timezone.localdate(), timezone.now())
+    assert announce_event(delivery, timezone.now()) == 1
+    assert Message.objects.get(event=delivery).act_id == kept.pk
