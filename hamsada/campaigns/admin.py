@@ -165,6 +165,11 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [EventTextInline]
     actions = ["announce"]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Stamped when saved: nothing to show on a new event.
+        return fields if obj else [f for f in fields if f not in self.readonly_fields]
+
     def save_model(self, request, obj, form, change):
         if change:
             obj.save()

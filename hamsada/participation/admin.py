@@ -115,6 +115,11 @@ class OrganisationSignatureAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    # An organisation leaves a letter by being rejected or by its contact
+    # withdrawing, so that its act, and the counts, stay whole.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def get_queryset(self, request):
         return super().get_queryset(request).defer("logo")
 
@@ -168,7 +173,7 @@ class OrganisationSignatureAdmin(admin.ModelAdmin):
     @admin.display(description=_("contact"))
     def contact(self, signature):
         act = signature.act
-        return format_html('<bdi>{}</bdi> &lt;<bdi dir="ltr">{}</bdi>&gt;', act.name, act.email)
+        return format_html('<bdi>{}</bdi> · <bdi dir="ltr">{}</bdi>', act.name, act.email)
 
     @admin.display(description=_("contact confirmed"), boolean=True)
     def contact_status(self, signature):
