@@ -208,6 +208,9 @@ BENCH_FLOOR = env_bool("HAMSADA_BENCH_FLOOR", False)
 CONFIRM_LINK_MAX_AGE = env_int("HAMSADA_CONFIRM_LINK_DAYS", 14) * 86400
 WITHDRAW_LINK_MAX_AGE = env_int("HAMSADA_WITHDRAW_LINK_DAYS", 730) * 86400
 MAX_EMAILS_PER_ACT = 5
+# Organisations one address may put forward for one open letter (a coalition
+# coordinator signs for a few; more would let anyone mail an address at will).
+MAX_ORGANISATIONS_PER_ADDRESS = env_int("HAMSADA_MAX_ORGANISATIONS_PER_ADDRESS", 5)
 # A worker that dies while sending leaves its messages to others after this long.
 OUTBOX_LEASE_SECONDS = env_int("HAMSADA_OUTBOX_LEASE_SECONDS", 300)
 # First retry after a temporary SMTP failure; each later one waits twice as long.

@@ -106,7 +106,7 @@ def demo_open_letter():
 
 
 def organisation_signature(
-    campaign, name_en="Kabul Legal Aid", email="office@example.org", **names
+    campaign, name_en="Kabul Legal Aid", email="office@example.org", language="en", **names
 ):
     from hamsada.participation.models import OrganisationSignature
 
@@ -118,7 +118,7 @@ def organisation_signature(
         country="AF",
         show_name=False,
         wants_updates=False,
-        language="en",
+        language=language,
         now=timezone.now(),
         organisation=OrganisationSignature(name_en=name_en, **names),
     )

@@ -1,8 +1,10 @@
 """Organisers' named actions on campaigns and their timelines."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hamsada.campaigns.models import Campaign, Event
 from hamsada.lib import rows
@@ -109,10 +111,23 @@ def announce_event(event, now):
 @transaction.atomic
 def mark_letter_sent(campaign, sent_on, now, recorded_by=None):
     """Records that an open letter was sent: signing closes and the delivery
-    goes on the timeline. Returns the delivery event."""
+    goes on the timeline. Marking it again corrects the date of the same
+    delivery. Returns the delivery event."""
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.status == Campaign.Status.DRAFT:
+        raise ValidationError(_("Open the letter before marking it as sent."))
     Campaign.objects.filter(pk=campaign.pk).update(sent_on=sent_on)
     campaign.sent_on = sent_on
-    if campaign.status == Campaign.Status.OPEN:
+    if locked.sent_on:
+        delivery = campaign.events.filter(
+            kind=Event.Kind.DELIVERY, target=None, happened_on=locked.sent_on
+        ).first()
+        if delivery:
+            delivery.happened_on = sent_on
+            delivery.save(update_fields=["happened_on"])
+            return delivery
+    if locked.status == Campaign.Status.OPEN:
+        campaign.status = locked.status
         campaign.close(now)
     return add_event(
         Event(campaign=campaign, kind=Event.Kind.DELIVERY, happened_on=sent_on), now, recorded_by

@@ -17,6 +17,7 @@ from hamsada.campaigns.models import (
     Salutation,
     Target,
 )
+from hamsada.lib.text import clean_text
 from hamsada.tally.models import totals
 
 admin.site.site_header = _("Hamsada administration")
@@ -51,7 +52,7 @@ def transition_action(verb, label):
                 )
 
     action.__name__ = f"{verb}_campaigns"
-    return admin.action(description=label)(action)
+    return admin.action(description=label, permissions=["change"])(action)
 
 
 class PersonConcernedInline(admin.TabularInline):
@@ -61,6 +62,20 @@ class PersonConcernedInline(admin.TabularInline):
         models.CharField: {"widget": forms.TextInput(attrs={"dir": "auto"})},
         models.TextField: {"widget": forms.Textarea(attrs={"dir": "auto", "rows": 2})},
     }
+
+
+class CampaignForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        sent_on = data.get("sent_on")
+        if sent_on and sent_on != self.initial.get("sent_on"):
+            if self.instance.status == Campaign.Status.DRAFT or not self.instance.pk:
+                self.add_error("sent_on", _("Open the letter before marking it as sent."))
+            elif data.get("kind") != Campaign.Kind.OPEN_LETTER:
+                self.add_error("sent_on", _("Only an open letter is sent this way."))
+        elif self.initial.get("sent_on") and not sent_on:
+            self.add_error("sent_on", _("A letter that was sent stays sent; correct the date."))
+        return data
 
 
 @admin.register(Campaign)
@@ -89,6 +104,8 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("texts")
+
+    form = CampaignForm
 
     def save_model(self, request, obj, form, change):
         # Setting the date the letter was sent is the organiser's way to send it.
@@ -152,6 +169,16 @@ class EventForm(forms.ModelForm):
         fields = ["campaign", "kind", "happened_on", "target", "stance", "quote", "source_url"]
         widgets = {"quote": forms.Textarea(attrs={"dir": "auto", "rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            self.fields["kind"].choices = [
+                choice for choice in Event.Kind.choices if choice[0] not in Event.AUTOMATIC
+            ]
+
+    def clean_quote(self):
+        return clean_text(self.cleaned_data["quote"]).replace("\r\n", "\n").strip()
+
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
@@ -182,7 +209,10 @@ class EventAdmin(admin.ModelAdmin):
         if form.cleaned_data.get("announce"):
             self.report_announced(request, announce_event(form.instance, timezone.now()))
 
-    @admin.action(description=_("Email the selected events to supporters who asked for updates"))
+    @admin.action(
+        description=_("Email the selected events to supporters who asked for updates"),
+        permissions=["change"],
+    )
     def announce(self, request, queryset):
         now = timezone.now()
         self.report_announced(request, sum(announce_event(event, now) for event in queryset))

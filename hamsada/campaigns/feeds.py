@@ -1,5 +1,6 @@
 """A campaign's timeline as an Atom feed, for journalists and partners."""
 
+import re
 from datetime import datetime, time
 
 from django.contrib.syndication.views import Feed
@@ -14,6 +15,13 @@ from django.utils.translation import gettext as _
 from hamsada.campaigns.timeline import SILENCE, timeline
 from hamsada.campaigns.views import public_campaign
 
+# Characters XML 1.0 cannot carry, which an organiser may paste from elsewhere.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text):
+    return NOT_IN_XML.sub("", str(text))
+
 
 class TimelineFeed(Feed):
     feed_type = Atom1Feed
@@ -26,10 +34,10 @@ class TimelineFeed(Feed):
         return campaign
 
     def title(self, campaign):
-        return _("%(title)s: timeline") % {"title": campaign.text.title}
+        return xml_safe(_("%(title)s: timeline") % {"title": campaign.text.title})
 
     def subtitle(self, campaign):
-        return campaign.text.summary
+        return xml_safe(campaign.text.summary)
 
     def link(self, campaign):
         return reverse("campaign", args=[campaign.slug])
@@ -45,16 +53,13 @@ class TimelineFeed(Feed):
 
     def item_title(self, entry):
         # An organiser's own title for a response does not always say the stance.
-        if (
-            entry.stance
-            and entry.stance != SILENCE
-            and str(entry.stance_label) not in entry.heading
-        ):
-            return f"{entry.heading} ({entry.stance_label})"
-        return entry.heading
+        title = entry.heading
+        if entry.stance and entry.stance != SILENCE and str(entry.stance_label) not in title:
+            title = f"{title} ({entry.stance_label})"
+        return xml_safe(title)
 
     def item_description(self, entry):
-        return render_to_string("campaigns/feed_entry.html", {"entry": entry})
+        return xml_safe(render_to_string("campaigns/feed_entry.html", {"entry": entry}))
 
     def item_link(self, entry):
         return reverse("campaign", args=[entry.campaign.slug]) + f"#{entry.key}"

@@ -224,7 +224,7 @@ class Campaign(models.Model):
         quote = connections["default"].ops.quote_name
         text_table = CampaignText._meta.db_table
         found = cls.objects.raw(
-            "SELECT id, slug, kind, status, deadline, individuals_may_sign "  # noqa: S608
+            "SELECT id, slug, kind, status, deadline, sent_on, individuals_may_sign "  # noqa: S608
             f"FROM {quote(cls._meta.db_table)} "
             "WHERE slug = %s AND status IN (%s, %s) AND EXISTS ("
             f"SELECT 1 FROM {quote(text_table)} "
@@ -240,7 +240,11 @@ class Campaign(models.Model):
         return self.status in self.PUBLIC_STATUSES
 
     def accepts_acts(self, now):
-        return self.status == self.Status.OPEN and (self.deadline is None or now < self.deadline)
+        return (
+            self.status == self.Status.OPEN
+            and self.sent_on is None
+            and (self.deadline is None or now < self.deadline)
+        )
 
     def transition(self, status, now):
         """Moves to status if the lifecycle allows it and stamps the time, in one UPDATE."""
@@ -439,7 +443,14 @@ class Event(models.Model):
     def __str__(self):
         return f"{self.campaign} · {self.get_kind_display()} · {self.happened_on}"
 
+    # Launches and milestones are stamped by the campaign itself.
+    AUTOMATIC = {Kind.LAUNCH, Kind.MILESTONE}
+
     def clean(self):
+        if self._state.adding and self.kind in self.AUTOMATIC:
+            raise ValidationError(
+                {"kind": _("Launches and milestones are added automatically; choose another kind.")}
+            )
         if self.kind == self.Kind.RESPONSE and not (self.target_id and self.stance):
             raise ValidationError(_("A response needs the target who gave it and its stance."))
         if self.kind != self.Kind.RESPONSE and self.stance:

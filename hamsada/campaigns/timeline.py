@@ -8,7 +8,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from hamsada.campaigns.models import Event, Target
-from hamsada.lib.text import format_count
+from hamsada.lib.text import format_count, isolate
 
 SILENCE = "no_response"
 AWAITING = "awaiting"
@@ -28,6 +28,9 @@ class Entry:
     kind_label: str
     on: date
     heading: str
+    # A heading made here, in the page's language, with any name in it
+    # isolated; an organiser's own title is isolated as a whole instead.
+    generated: bool = True
     body: str = ""
     quote: str = ""
     source_url: str = ""
@@ -41,14 +44,11 @@ class Entry:
 
 
 def heading(event, target_name=""):
-    """An event's title in the active language: the organiser's, else one made
-    from what the event is."""
-    text = event.text_in(get_language())
-    if text and text.title:
-        return text.title
+    """An event's title made in the active language from what the event is."""
     language = get_language()
+    target_name = isolate(target_name)
     if event.kind == Event.Kind.MILESTONE:
-        count = format_count(event.milestone, language)
+        count = format_count(event.milestone or 0, language)
         if event.milestone == event.campaign.goal:
             return _("Goal reached: %(count)s supporters") % {"count": count}
         return _("%(count)s supporters") % {"count": count}
@@ -71,12 +71,14 @@ def heading(event, target_name=""):
 def entry_for(event):
     text = event.text_in(get_language())
     target = event.target
+    titled = bool(text and text.title)
     return Entry(
         key=f"event-{event.pk}",
         kind=event.kind,
         kind_label=event.get_kind_display(),
         on=event.happened_on,
-        heading=heading(event, target.name if target else ""),
+        heading=text.title if titled else heading(event, target.name if target else ""),
+        generated=not titled,
         body=text.body if text else "",
         quote=event.quote,
         source_url=event.source_url,
@@ -99,7 +101,7 @@ def silences(campaign, events, today):
             kind=SILENCE,
             kind_label=_("Response"),
             on=due,
-            heading=_("%(target)s has not responded") % {"target": target.name},
+            heading=_("%(target)s has not responded") % {"target": isolate(target.name)},
             target=target,
             stance=SILENCE,
         )

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from hamsada.campaigns.forms import LetterForm, WriteForm
 from hamsada.campaigns.letters import fill, letter_values, mailto, social_post, x_post_link
-from hamsada.campaigns.models import Campaign, Channel, Event, Target
+from hamsada.campaigns.models import Campaign, Channel, Target
 from hamsada.campaigns.pdf import PDFUnavailable, letter_pdf
 from hamsada.campaigns.timeline import record_of, timeline
 from hamsada.participation.forms import CosignForm, SignForm
@@ -164,7 +164,7 @@ def urgent_action_context(campaign):
         "targets": [(target, actions.get(target.pk)) for target in targets],
         "people_named": [person for person in people if person.safe_to_show],
         "people_withheld": sum(1 for person in people if not person.safe_to_show),
-        "updates": campaign.events.filter(kind=Event.Kind.UPDATE).count(),
+        "updates": campaign.events.aggregate(number=Max("number"))["number"],
         "past_act_by": campaign.act_by is not None and campaign.act_by < timezone.localdate(),
     }
 
@@ -236,6 +236,9 @@ def target_record(request, pk):
         raise Http404
     for row in campaigns:
         row["text"] = row["campaign"].text_in(get_language())
+    for entry in responses:
+        campaign = entry.event.campaign
+        entry.campaign_text = campaign.text_in(get_language()) or campaign.texts.all()[0]
     return render(
         request,
         "campaigns/target.html",

@@ -5,6 +5,7 @@ Each verb is one transaction that changes the act, its counters and its outbox
 together, so what a supporter was told has happened is what the database holds.
 """
 
+from django.conf import settings
 from django.db import transaction
 
 from hamsada.campaigns.actions import stamp_milestones
@@ -40,7 +41,9 @@ def record_act(
     reports each time they act, and may give no address at all, in which case
     the report stays unconfirmed. An organisation's co-signature (organisation,
     an unsaved OrganisationSignature) is stored with its contact's act and is
-    not counted with individuals; one address may sign for several organisations.
+    not counted with individuals; one address may put forward a few
+    organisations (MAX_ORGANISATIONS_PER_ADDRESS), each once; beyond that
+    nothing is stored or sent and None is returned.
 
     The transaction is kept short (it is what a spike queues on): encryption
     happens before it, and the campaign's counter row, which every signer of the
@@ -49,8 +52,19 @@ def record_act(
     individual = kind != Act.Kind.ORGANISATION
     digest = None
     if email and kind != Act.Kind.REPORT:
-        who = email if individual else f"{email} for {organisation.name_in(language).casefold()}"
-        digest = crypto.email_digest(who)
+        digest = crypto.email_digest(email)
+    if not individual:
+        organisation.contact_digest = digest
+        # One organisation, whatever the page's language it signs from.
+        names = " | ".join(sorted({name.casefold() for name in organisation.names()}))
+        digest = crypto.email_digest(f"{email} for {names}")
+        if (
+            OrganisationSignature.objects.filter(
+                act__campaign=campaign, contact_digest=organisation.contact_digest
+            ).count()
+            >= settings.MAX_ORGANISATIONS_PER_ADDRESS
+        ):
+            return None
     act = Act(
         campaign=campaign,
         kind=kind,
@@ -150,6 +164,8 @@ def withdraw_act(act_id, now):
             wants_updates=False,
         )
     )
+    if changed and act.kind == Act.Kind.ORGANISATION:
+        OrganisationSignature.objects.filter(act_id=act_id).update(contact_digest=None)
     if changed and act.kind in Act.INDIVIDUAL_KINDS:
         field = "confirmed" if was == Act.Status.CONFIRMED else "pending"
         add_to_tally(act.campaign_id, act.country, **{field: -1})

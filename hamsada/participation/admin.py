@@ -139,7 +139,7 @@ class OrganisationSignatureAdmin(admin.ModelAdmin):
         else:
             obj.save(update_fields=["reason"])
 
-    @admin.action(description=_("Approve the selected organisations"))
+    @admin.action(description=_("Approve the selected organisations"), permissions=["change"])
     def approve(self, request, queryset):
         now = timezone.now()
         approved = sum(

@@ -248,6 +248,9 @@ class CosignForm(SignForm):
 
 
 LOGO_BYTES = 1_000_000
+# Decoding costs memory by the pixel, whatever the file's size: 4 megapixels
+# is about 16 MB, and far more than a logo shown at 40 pixels needs.
+LOGO_PIXELS = 4_000_000
 LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 LOGO_SIZE = (240, 240)
 
@@ -262,8 +265,12 @@ def checked_logo(upload):
     )
     try:
         with Image.open(upload) as image:
-            if image.format not in LOGO_FORMATS or image.width * image.height > 25_000_000:
+            if image.format not in LOGO_FORMATS:
                 raise unusable
+            if image.width * image.height > LOGO_PIXELS:
+                raise forms.ValidationError(
+                    _("The logo is too large: please send one under 2,000 by 2,000 pixels.")
+                )
             image.load()
             logo = ImageOps.exif_transpose(image).convert("RGBA")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:

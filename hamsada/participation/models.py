@@ -126,6 +126,10 @@ class OrganisationSignature(models.Model):
     name_fa = models.CharField(_("name in Dari"), max_length=200, blank=True)
     name_ps = models.CharField(_("name in Pashto"), max_length=200, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
+    # The contact's address as a keyed digest, to limit how many organisations
+    # one address can put forward (and so how much mail it can cause); erased
+    # on withdrawal like the act's own.
+    contact_digest = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
     # A small PNG made by the instance from the upload (see forms.checked_logo),
     # kept in the database so that backups hold it and no upload is ever served.
     logo = models.BinaryField(_("logo"), null=True, editable=False)
@@ -149,11 +153,17 @@ class OrganisationSignature(models.Model):
     class Meta:
         verbose_name = _("co-signing organisation")
         verbose_name_plural = _("co-signing organisations")
-        indexes = [models.Index(fields=["review", "reviewed_at"])]
+        indexes = [
+            models.Index(fields=["review", "reviewed_at"]),
+            models.Index(fields=["contact_digest"]),
+        ]
         permissions = [("view_contact_email", _("Can see organisations' contact addresses"))]
 
     def __str__(self):
         return self.name_in("en")
+
+    def names(self):
+        return [name for name in (self.name_en, self.name_fa, self.name_ps) if name]
 
     def name_in(self, language):
         """The name it gave in language, else the first it gave."""

@@ -16,7 +16,7 @@ from hamsada.campaigns.views import (
 )
 from hamsada.lib.ratelimit import allow
 from hamsada.participation.actions import confirm_act, record_act, withdraw_act
-from hamsada.participation.forms import OrganisationForm, ReportForm
+from hamsada.participation.forms import LOGO_BYTES, OrganisationForm, ReportForm
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
 
@@ -61,6 +61,12 @@ def sign_organisation(request, slug):
     if campaign.kind != Campaign.Kind.OPEN_LETTER or text is None:
         raise Http404
     accepting = campaign.organisations_may_sign and campaign.accepts_acts(timezone.now())
+    context = {"campaign": campaign, "text": text, "accepting": accepting}
+    if request.method == "POST" and too_large(request):
+        # Refused before the body is read, so a huge upload costs nothing.
+        context["form"] = OrganisationForm()
+        context["too_large"] = True
+        return render(request, "participation/sign_organisation.html", context, status=413)
     form = OrganisationForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and not accepting:
@@ -91,11 +97,16 @@ def sign_organisation(request, slug):
             return redirect("check_email", slug=campaign.slug)
         status = 400
     return render(
-        request,
-        "participation/sign_organisation.html",
-        {"campaign": campaign, "text": text, "form": form, "accepting": accepting},
-        status=status,
+        request, "participation/sign_organisation.html", {**context, "form": form}, status=status
     )
+
+
+def too_large(request):
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > LOGO_BYTES + 100_000  # the logo and the rest of the form
 
 
 def organisation_logo(request, pk):
@@ -105,10 +116,12 @@ def organisation_logo(request, pk):
         signature.review == OrganisationSignature.Review.APPROVED
         and signature.act.status == Act.Status.CONFIRMED
     )
-    if not signature.has_logo or not (public or request.user.is_staff):
+    reviewing = request.user.has_perm("participation.view_organisationsignature")
+    if not signature.has_logo or not (public or reviewing):
         raise Http404
     response = HttpResponse(bytes(signature.logo), content_type="image/png")
-    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    # Short, so that a rejection or withdrawal takes the logo down soon.
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
     return response
 
 

@@ -245,3 +245,36 @@ def test_setting_the_sent_date_sends_the_letter(client, organiser):
     letter.refresh_from_db()
     assert (letter.status, str(letter.sent_on)) == ("closed", "2026-11-20")
     assert letter.events.filter(kind="delivery", happened_on="2026-11-20").count() == 1
+
+
+def test_staff_who_may_only_view_cannot_approve_or_announce(client, organiser):
+    viewer = User.objects.create_user("viewer", password="view-only-pass", is_staff=True)
+    viewer.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    client.force_login(viewer)
+    waiting = OrganisationSignature.objects.get(review="waiting")
+    response = client.post(
+        "/en/admin/participation/organisationsignature/",
+        {"action": "approve", "_selected_action": [waiting.pk]},
+    )
+    assert response.status_code in {200, 302}
+    waiting.refresh_from_db()
+    assert waiting.review == "waiting"
+    event = Event.objects.filter(kind="response").first()
+    client.post(
+        "/en/admin/campaigns/event/", {"action": "announce", "_selected_action": [event.pk]}
+    )
+    event.refresh_from_db()
+    assert event.announced_at is None
+    letter = Campaign.objects.get(kind="open_letter")
+    client.post(
+        "/en/admin/campaigns/campaign/",
+        {"action": "close_campaigns", "_selected_action": [letter.pk]},
+    )
+    letter.refresh_from_db()
+    assert letter.status == "open"
+
+
+def test_the_event_form_offers_no_launches_or_milestones(client, organiser):
+    form = client.get("/en/admin/campaigns/event/add/").context["adminform"].form
+    kinds = [value for value, _label in form.fields["kind"].choices]
+    assert "milestone" not in kinds and "launch" not in kinds and "response" in kinds

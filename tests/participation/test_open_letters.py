@@ -4,20 +4,22 @@ organisations first and names only those who chose to be named."""
 
 import html
 import io
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from PIL import Image
 
 from hamsada.campaigns.actions import announce_event, mark_letter_sent
-from hamsada.campaigns.models import Event
+from hamsada.campaigns.models import Campaign, Event
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import confirm_act, review_organisation, withdraw_act
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.tally.actions import recount
 from hamsada.tally.models import totals
-from tests.factories import open_letter, organisation_signature, sign_data
+from tests.factories import draft_petition, open_letter, organisation_signature, sign_data
 
 pytestmark = pytest.mark.django_db
 
@@ -77,12 +79,22 @@ def test_a_withdrawn_organisation_leaves_the_list(letter, organiser):
 
 
 def test_one_contact_may_sign_for_two_organisations_but_not_twice_for_one(letter):
-    first = organisation_signature(letter, "Network A")
+    first = organisation_signature(letter, "Network A", name_fa="شبکهٔ الف")
     second = organisation_signature(letter, "Network B")
-    again = organisation_signature(letter, "network a")
+    again = organisation_signature(letter, "network a", name_fa="شبکهٔ الف", language="fa")
     assert first.pk != second.pk
     assert again.pk == first.pk
     assert OrganisationSignature.objects.count() == 2
+
+
+def test_one_address_cannot_put_forward_organisations_without_end(letter, settings):
+    settings.MAX_ORGANISATIONS_PER_ADDRESS = 3
+    for number in range(5):
+        organisation_signature(letter, f"Front {number}", email="victim@example.org")
+    assert OrganisationSignature.objects.count() == 3
+    assert Message.objects.count() == 3
+    organisation_signature(letter, "Someone else", email="other@example.org")
+    assert OrganisationSignature.objects.count() == 4
 
 
 def png(size=(600, 300), image_format="PNG"):
@@ -127,6 +139,14 @@ def test_an_organisation_signs_with_its_logo_made_small_and_served_once_approved
     review_organisation(signature, APPROVED, timezone.now(), organiser)
     response = client.get(url)
     assert (response.status_code, response["Content-Type"]) == (200, "image/png")
+    review_organisation(signature, REJECTED, timezone.now(), organiser, "Not them")
+    assert client.get(url).status_code == 404
+    client.force_login(User.objects.create_user("staff-only", is_staff=True))
+    assert client.get(url).status_code == 404  # staff, but not allowed to review
+    client.force_login(User.objects.create_superuser("admin"))
+    assert client.get(url).status_code == 200
+    review_organisation(signature, APPROVED, timezone.now(), organiser)
+    client.logout()
     page = client.get(f"/fa/c/{letter.slug}/").content.decode()
     assert "آموزگاران هرات" in page and url.replace("/en/", "/fa/") in page
 
@@ -156,12 +176,23 @@ def test_bad_organisation_input_is_explained_and_changes_nothing(
     assert not Act.objects.exists() and not OrganisationSignature.objects.exists()
 
 
-def test_a_too_large_logo_is_refused(client, letter, settings):
-    big = io.BytesIO(b"\x89PNG" + b"0" * 1_100_000)
-    big.name = "logo.png"
-    response = client.post(f"/en/c/{letter.slug}/organisations/sign/", organisation_form(logo=big))
-    assert response.status_code == 400
-    assert "under 1 MB" in response.content.decode()
+@pytest.mark.parametrize(
+    ("logo", "status", "message"),
+    [
+        (b"\x89PNG" + b"0" * 1_050_000, 400, "please send a file under 1 MB"),
+        (b"\x89PNG" + b"0" * 3_000_000, 413, "The form was too large to receive"),
+        (png(size=(2500, 2000)).getvalue(), 400, "under 2,000 by 2,000 pixels"),
+    ],
+)
+def test_a_too_large_logo_is_refused(client, letter, logo, status, message):
+    upload = io.BytesIO(logo)
+    upload.name = "logo.png"
+    response = client.post(
+        f"/en/c/{letter.slug}/organisations/sign/", organisation_form(logo=upload)
+    )
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert not OrganisationSignature.objects.exists()
 
 
 def cosign(client, letter, **overrides):
@@ -222,6 +253,26 @@ def test_a_letter_that_takes_no_individuals_refuses_them(client):
     assert response.status_code == 409
     assert not Act.objects.exists()
     assert "Co-sign as an individual" not in client.get(f"/en/c/{letter.slug}/").content.decode()
+
+
+def test_sending_again_corrects_the_date_and_a_draft_cannot_be_sent(letter):
+    first = mark_letter_sent(letter, date(2026, 11, 20), timezone.now())
+    again = mark_letter_sent(letter, date(2026, 11, 21), timezone.now())
+    assert again.pk == first.pk
+    assert list(letter.events.filter(kind="delivery").values_list("happened_on", flat=True)) == [
+        date(2026, 11, 21)
+    ]
+    draft = draft_petition(slug="draft-letter", kind="open_letter")
+    with pytest.raises(ValidationError):
+        mark_letter_sent(draft, date(2026, 11, 20), timezone.now())
+    assert not draft.events.exists()
+
+
+def test_a_sent_letter_takes_no_signatures_even_if_reopened(client, letter):
+    mark_letter_sent(letter, date(2026, 11, 20), timezone.now())
+    Campaign.objects.filter(pk=letter.pk).update(status="open")
+    assert cosign(client, letter).status_code == 409
+    assert not Act.objects.exists()
 
 
 def test_sending_the_letter_closes_signing_and_puts_the_delivery_on_the_timeline(
