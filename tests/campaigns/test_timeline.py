@@ -240,7 +240,7 @@ def test_launches_and_milestones_cannot_be_made_by_hand(two_targets):
 
 def test_a_control_character_pasted_into_a_quote_does_not_break_the_feed(client, two_targets):
     campaign, minister, _envoy = two_targets
-    respond(campaign, minister, Event.Stance.DENIED, DUE, quote="Lies\x0b and\x00 more")
+    respond(campaign, minister, Event.Stance.DENIED, DUE, quote="Lies\x0b and\x1f more")
     response = client.get(f"/en/c/{campaign.slug}/timeline.atom")
     assert response.status_code == 200
     assert b"Lies and more" in response.content
