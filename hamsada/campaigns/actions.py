@@ -1,8 +1,8 @@
 """Organisers' named actions on campaigns and their timelines."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max, Sum
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,13 +26,10 @@ def stamp_milestones(campaign, now):
     unique constraint on (campaign, milestone) lets one insert win, and a mark
     missed while another confirmation was uncommitted is caught by the next.
     Returns the new events."""
-    from hamsada.tally.models import Tally
-
-    confirmed = (
-        Tally.objects.filter(campaign_id=campaign.pk).aggregate(n=Sum("confirmed"))["n"] or 0
-    )
-    reached = [mark for mark in milestones(campaign.goal) if mark <= confirmed]
-    if not reached:
+    marks = milestones(campaign.goal)
+    confirmed, stamped_count = confirmed_and_stamped(campaign.pk, marks)
+    reached = [mark for mark in marks if mark <= confirmed]
+    if stamped_count == len(reached):
         return []
     stamped = set(
         Event.objects.filter(campaign_id=campaign.pk, milestone__in=reached).values_list(
@@ -54,6 +51,26 @@ def stamp_milestones(campaign, now):
             if rows.insert(event, unless_exists_on=("campaign", "milestone")):
                 new.append(event)
     return new
+
+
+def confirmed_and_stamped(campaign_id, marks):
+    """The campaign's confirmed count and how many of marks up to it have
+    events, in one plain query: every confirmation asks, and through the ORM
+    the question cost more than the confirmation itself."""
+    from hamsada.tally.models import Tally
+
+    quote = connection.ops.quote_name
+    events, tallies = quote(Event._meta.db_table), quote(Tally._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.total, (SELECT COUNT(*) FROM {events} e "  # noqa: S608 (table names)
+            f"WHERE e.campaign_id = %s AND e.milestone IN ({', '.join(['%s'] * len(marks))}) "
+            "AND e.milestone <= t.total) "
+            f"FROM (SELECT COALESCE(SUM(confirmed), 0) AS total FROM {tallies} "
+            "WHERE campaign_id = %s) t",
+            [campaign_id, *marks, campaign_id],
+        )
+        return cursor.fetchone()
 
 
 @transaction.atomic
