@@ -201,6 +201,10 @@ else:
 
 # Seconds a petition page's HTML is shared between readers (0: render each time).
 PAGE_CACHE_SECONDS = env_int("HAMSADA_PAGE_CACHE_SECONDS", 2)
+# How dates are written where an organisation has not chosen: "both" (Solar
+# Hijri first on Dari and Pashto pages, Gregorian first on English ones),
+# "solar_hijri" or "gregorian".
+CALENDAR = os.environ.get("HAMSADA_CALENDAR", "both")
 # Benchmarks only: a bare view at /bench/floor/ to measure the server's floor.
 BENCH_FLOOR = env_bool("HAMSADA_BENCH_FLOOR", False)
 

@@ -28,7 +28,7 @@ from hamsada.tally.models import action_totals, by_country, totals, totals_by_ca
 
 def public_campaign(slug):
     return get_object_or_404(
-        Campaign.objects.prefetch_related("texts", "targets"),
+        Campaign.objects.select_related("organization").prefetch_related("texts", "targets"),
         slug=slug,
         status__in=Campaign.PUBLIC_STATUSES,
     )
@@ -328,6 +328,7 @@ def letter_download(request, slug):
         with translation.override(language):
             pdf = letter_pdf(
                 {
+                    "campaign": campaign,
                     "target": target,
                     "address": postal,
                     "subject": form.cleaned_data["subject"],

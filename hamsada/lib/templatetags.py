@@ -2,10 +2,12 @@
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.template import Library
 from django.utils.translation import get_language
 
 from hamsada.lib import countries, text
+from hamsada.lib.calendar import format_day
 from hamsada.lib.markdown import render_markdown
 from hamsada.lib.text import format_count, localize_digits
 
@@ -60,3 +62,14 @@ def domain(url):
 @register.filter
 def name_in(organisation, language):
     return organisation.name_in(language)
+
+
+@register.simple_tag(takes_context=True)
+def day(context, value):
+    """A date in the page's language and its organisation's calendar."""
+    if not value:
+        return ""
+    campaign = context.get("campaign")
+    organization = getattr(campaign, "organization", None)
+    choice = getattr(organization, "calendar", None) or settings.CALENDAR
+    return format_day(value, get_language(), choice)

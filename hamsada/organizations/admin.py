@@ -5,6 +5,6 @@ from hamsada.organizations.models import Organization
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "website"]
+    list_display = ["name", "website", "calendar"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]

@@ -8,6 +8,17 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
     website = models.URLField(_("website"), blank=True)
+    calendar = models.CharField(
+        _("dates"),
+        max_length=12,
+        blank=True,
+        choices=[
+            ("both", _("Solar Hijri and Gregorian")),
+            ("solar_hijri", _("Solar Hijri only")),
+            ("gregorian", _("Gregorian only")),
+        ],
+        help_text=_("How the dates of this organisation's campaigns are written."),
+    )
     members = models.ManyToManyField(
         "auth.User", blank=True, related_name="organizations", verbose_name=_("members")
     )
