@@ -80,12 +80,34 @@ class CampaignForm(forms.ModelForm):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["slug", "kind", "status", "languages_list", "confirmed", "goal", "deadline"]
+    list_display = [
+        "slug",
+        "kind",
+        "status",
+        "languages_list",
+        "incomplete_list",
+        "confirmed",
+        "goal",
+        "deadline",
+    ]
     list_filter = ["kind", "status", "organization"]
     search_fields = ["slug", "texts__title"]
-    readonly_fields = ["status", "opened_at", "closed_at", "archived_at"]
+    readonly_fields = ["status", "incomplete_list", "opened_at", "closed_at", "archived_at"]
     fieldsets = [
-        (None, {"fields": ["organization", "slug", "kind", "status", "goal", "deadline"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "organization",
+                    "slug",
+                    "kind",
+                    "status",
+                    "incomplete_list",
+                    "goal",
+                    "deadline",
+                ]
+            },
+        ),
         (_("Targets and their responses"), {"fields": ["targets", "response_due"]}),
         (_("Urgent action"), {"fields": ["case_reference", "act_by"]}),
         (
@@ -118,9 +140,19 @@ class CampaignAdmin(admin.ModelAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    @admin.display(description=_("languages"))
+    @admin.display(description=_("public in"))
     def languages_list(self, campaign):
         return ", ".join(campaign.languages())
+
+    @admin.display(description=_("incomplete"))
+    def incomplete_list(self, campaign):
+        # A language shows only once it has every text the others have.
+        return "; ".join(
+            _("%(language)s lacks %(fields)s")
+            % {"language": language, "fields": ", ".join(str(field) for field in missing)}
+            for language, missing in campaign.incomplete()
+        )
+
 
     @admin.display(description=_("confirmed"))
     def confirmed(self, campaign):

@@ -229,7 +229,7 @@ class Campaign(models.Model):
             "WHERE slug = %s AND status IN (%s, %s) AND EXISTS ("
             f"SELECT 1 FROM {quote(text_table)} "
             f"WHERE {quote(text_table)}.campaign_id = {quote(cls._meta.db_table)}.id "
-            "AND language = %s)",
+            "AND language = %s AND complete)",
             [slug, *cls.PUBLIC_STATUSES, language],
         )
         return next(iter(found), None)
@@ -265,6 +265,10 @@ class Campaign(models.Model):
         """Opens the campaign and puts its launch on the timeline."""
         if not self.texts.exists():
             raise ValidationError(_("Add the campaign's text in at least one language first."))
+        if not self.texts.filter(complete=True).exists():
+            raise ValidationError(
+                _("No language has all of the campaign's texts yet; complete one first.")
+            )
         with transaction.atomic():
             self.transition(self.Status.OPEN, now)
             if not self.events.filter(kind=Event.Kind.LAUNCH).exists():
@@ -284,15 +288,31 @@ class Campaign(models.Model):
     # Texts
 
     def languages(self):
-        """Codes of the languages this campaign has texts in, in the site's order."""
-        have = {text.language for text in self.texts.all()}
+        """Codes of the languages this campaign is complete in, in the site's order."""
+        have = {text.language for text in self.texts.all() if text.complete}
         return [code for code, _name in settings.LANGUAGES if code in have]
 
     def text_in(self, language):
+        """The campaign's text in language, if it is complete there: a campaign is
+        public only in the languages that have every text the others have."""
         for text in self.texts.all():
-            if text.language == language:
+            if text.language == language and text.complete:
                 return text
         return None
+
+    def incomplete(self):
+        """[(language, [labels of the fields it lacks])] for each incomplete language."""
+        texts = list(self.texts.all())
+        used = CampaignText.fields_used(texts)
+        return [(text.language, text.missing(used)) for text in texts if not text.complete]
+
+    def refresh_completeness(self):
+        texts = list(CampaignText.objects.filter(campaign=self))
+        used = CampaignText.fields_used(texts)
+        for text in texts:
+            complete = not text.missing(used)
+            if text.complete != complete:
+                CampaignText.objects.filter(pk=text.pk).update(complete=complete)
 
 
 class CampaignText(models.Model):
@@ -330,6 +350,21 @@ class CampaignText(models.Model):
         ),
     )
 
+    # Set from the campaign's other texts whenever one is saved or deleted.
+    complete = models.BooleanField(_("complete"), default=True, editable=False)
+
+    # What every language must have once any language has it.
+    CONTENT_FIELDS = [
+        "title",
+        "summary",
+        "body",
+        "demands",
+        "letter_subject",
+        "letter",
+        "phone_script",
+        "social_post",
+    ]
+
     class Meta:
         verbose_name = _("text")
         verbose_name_plural = _("texts")
@@ -339,6 +374,28 @@ class CampaignText(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.campaign.refresh_completeness()
+        self.refresh_from_db(fields=["complete"])
+
+    def delete(self, *args, **kwargs):
+        campaign = self.campaign
+        deleted = super().delete(*args, **kwargs)
+        campaign.refresh_completeness()
+        return deleted
+
+    @classmethod
+    def fields_used(cls, texts):
+        return [name for name in cls.CONTENT_FIELDS if any(getattr(t, name).strip() for t in texts)]
+
+    def missing(self, used):
+        return [
+            self._meta.get_field(name).verbose_name
+            for name in used
+            if not getattr(self, name).strip()
+        ]
 
     def demand_list(self):
         return [line.strip() for line in self.demands.splitlines() if line.strip()]

@@ -48,7 +48,9 @@ def campaign_list(request):
         if text:
             here.append({"campaign": campaign, "text": text, "totals": counts[campaign.pk]})
         else:
-            elsewhere.append({"campaign": campaign, "texts": list(campaign.texts.all())})
+            texts = [text for text in campaign.texts.all() if text.complete]
+            if texts:
+                elsewhere.append({"campaign": campaign, "texts": texts})
     return render(request, "campaigns/list.html", {"here": here, "elsewhere": elsewhere})
 
 
@@ -98,7 +100,7 @@ def render_campaign(request, slug, form=None, status=200, shared=False):
         return render(
             request,
             "campaigns/missing_language.html",
-            {"campaign": campaign, "texts": list(campaign.texts.all())},
+            {"campaign": campaign, "texts": [t for t in campaign.texts.all() if t.complete]},
             status=404,
         )
     counts = totals(campaign.pk)

@@ -8,13 +8,14 @@ from urllib.parse import parse_qs, urlsplit
 import pypdf
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
 
 from hamsada.campaigns.channels import channel_link, check_channel
 from hamsada.campaigns.letters import MAILTO_LIMIT, SOCIAL_LIMIT, fill, letter_values, mailto
 from hamsada.campaigns.letters import social_post as make_post
-from hamsada.campaigns.models import CampaignText, Channel, PersonConcerned
+from hamsada.campaigns.models import Campaign, CampaignText, Channel, PersonConcerned
 from hamsada.tally.models import ActionTally
-from tests.factories import ambassador, open_urgent_action, president
+from tests.factories import ambassador, draft_petition, open_urgent_action, president
 
 pytestmark = pytest.mark.django_db
 
@@ -272,3 +273,35 @@ def test_a_bad_letter_is_refused_with_a_message(client, fields):
     response = client.post(f"{URL.format(language='fa')}write/letter.pdf", data)
     assert response.status_code == 400
     assert "error-summary" in response.content.decode()
+
+
+def test_a_language_lacking_a_text_the_others_have_is_not_public(client):
+    campaign = open_urgent_action()
+    dari = campaign.texts.get(language="fa")
+    dari.letter = ""
+    dari.save()
+    assert campaign.languages() == ["en", "ps"]
+    page = client.get("/fa/c/ua-defender-detained/")
+    assert page.status_code == 404
+    assert "/ps/c/ua-defender-detained/" in page.content.decode()  # where it can be read
+    assert client.get("/fa/c/ua-defender-detained/report/").status_code == 404
+    assert Campaign.public_in("ua-defender-detained", "fa") is None
+    with translation.override("en"):
+        missing = [
+            (language, [str(f) for f in fields]) for language, fields in campaign.incomplete()
+        ]
+    assert missing == [("fa", ["sample letter"])]
+    dari.letter = "{salutation}\n\nنامه"
+    dari.save()
+    assert client.get("/fa/c/ua-defender-detained/").status_code == 200
+    assert Campaign.public_in("ua-defender-detained", "fa") is not None
+
+
+def test_a_campaign_complete_in_no_language_cannot_open(db):
+    campaign = draft_petition(languages=("en", "fa"))
+    english = campaign.texts.get(language="en")
+    english.demands = ""
+    english.letter = "Dear {target_name}"
+    english.save()
+    with pytest.raises(ValidationError):
+        campaign.open(timezone.now())
