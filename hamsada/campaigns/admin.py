@@ -17,8 +17,19 @@ from hamsada.campaigns.models import (
     Salutation,
     Target,
 )
-from hamsada.lib.text import clean_text
+from hamsada.lib.text import clean_text, western_digits
 from hamsada.tally.models import totals
+
+
+class DateField(forms.DateField):
+    """A date typed with Persian or Western digits, e.g. ۲۰۲۶-۱۱-۲۸."""
+
+    def to_python(self, value):
+        return super().to_python(western_digits(value) if isinstance(value, str) else value)
+
+
+# Every date an organiser types in these screens.
+DATES = {models.DateField: {"form_class": DateField}}
 
 admin.site.site_header = _("Hamsada administration")
 admin.site.site_title = _("Hamsada")
@@ -80,6 +91,7 @@ class CampaignForm(forms.ModelForm):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    formfield_overrides = DATES
     list_display = [
         "slug",
         "kind",
@@ -153,7 +165,6 @@ class CampaignAdmin(admin.ModelAdmin):
             for language, missing in campaign.incomplete()
         )
 
-
     @admin.display(description=_("confirmed"))
     def confirmed(self, campaign):
         return totals(campaign.pk)["confirmed"]
@@ -170,6 +181,7 @@ class ChannelInline(admin.StackedInline):
     extra = 0
     fields = [("kind", "position"), "value", ("note", "last_checked")]
     formfield_overrides = {
+        **DATES,
         models.CharField: {"widget": forms.TextInput(attrs={"dir": "auto", "size": 60})},
         models.TextField: {"widget": forms.Textarea(attrs={"dir": "auto", "rows": 3})},
     }
@@ -177,6 +189,7 @@ class ChannelInline(admin.StackedInline):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
+    formfield_overrides = DATES
     list_display = ["name", "title", "institution", "country", "left_office_on"]
     list_filter = ["country"]
     search_fields = ["name", "institution"]
@@ -214,6 +227,7 @@ class EventForm(forms.ModelForm):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = DATES
     """The timeline: organiser updates, deliveries, statements by others and
     the targets' responses; launches and milestones are added automatically."""
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
+from hamsada.lib.text import western_digits
 from hamsada.participation.forms import validate_email
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,30}$")
@@ -27,6 +28,7 @@ def check_channel(kind, value):
     if kind == "email":
         validate_email(value)
     elif kind in {"phone", "fax"}:
+        value = western_digits(value)  # typed on a Dari or Pashto keyboard
         if not PHONE.match(value):
             raise ValidationError(
                 _("Please write the number with its country code, e.g. +93 20 210 0000.")

@@ -278,3 +278,23 @@ def test_the_event_form_offers_no_launches_or_milestones(client, organiser):
     form = client.get("/en/admin/campaigns/event/add/").context["adminform"].form
     kinds = [value for value, _label in form.fields["kind"].choices]
     assert "milestone" not in kinds and "launch" not in kinds and "response" in kinds
+
+
+def test_an_organiser_types_dates_and_numbers_in_persian_digits(client, organiser):
+    letter = Campaign.objects.get(kind="open_letter")
+    prosecutor = letter.targets.get(name__startswith="The Prosecutor")
+    response = client.post(
+        "/fa/admin/campaigns/event/add/",
+        {
+            "campaign": letter.pk,
+            "kind": "response",
+            "happened_on": "۲۰۲۶-۱۱-۲۰",
+            "target": prosecutor.pk,
+            "stance": "acknowledged",
+            "texts-TOTAL_FORMS": "0",
+            "texts-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    saved = Event.objects.get(campaign=letter, stance="acknowledged")
+    assert str(saved.happened_on) == "2026-11-20"

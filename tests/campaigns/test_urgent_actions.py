@@ -305,3 +305,7 @@ def test_a_campaign_complete_in_no_language_cannot_open(db):
     english.save()
     with pytest.raises(ValidationError):
         campaign.open(timezone.now())
+
+
+def test_a_number_typed_in_persian_digits_is_kept_in_western_ones():
+    assert check_channel("phone", "+۹۳ ۲۰ ۲۱۰ ۰۰۰۰") == "+93 20 210 0000"
