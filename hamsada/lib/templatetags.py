@@ -27,6 +27,15 @@ def digits(value):
 
 
 @register.filter
+def shown(channel):
+    """A channel's address as read on the page: phone and fax numbers in the
+    page's digits (their links keep Western ones), everything else as typed."""
+    if channel.kind in {"phone", "fax"}:
+        return localize_digits(channel.value, get_language())
+    return channel.value
+
+
+@register.filter
 def markdown(source):
     return render_markdown(source)
 
@@ -46,6 +55,12 @@ def text_for(item, language):
 @register.filter
 def country_name(code):
     return countries.country_name(code, get_language())
+
+
+@register.filter
+def isolate(value):
+    """For plain text (emails), where <bdi> does not exist."""
+    return text.isolate(str(value))
 
 
 @register.filter

@@ -49,6 +49,21 @@ def isolate(value: str) -> str:
     return f"\u2068{value}\u2069"
 
 
+RIGHT_TO_LEFT_MARK = "\u200f"
+LINK_LINE = re.compile(r"\s*https?://\S*\s*$")
+
+
+def right_to_left_lines(text: str) -> str:
+    """Plain-text mail has no dir attribute: mail programs take each paragraph's
+    direction from its first letter. A right-to-left mark opens every line but
+    links, so a line that starts with a Latin name or "UA 118.20" still reads
+    right to left, and a link on its own line stays left to right."""
+    return "\n".join(
+        line if not line.strip() or LINK_LINE.match(line) else RIGHT_TO_LEFT_MARK + line
+        for line in text.split("\n")
+    )
+
+
 def direction(value: str, default: str = "ltr") -> str:
     """The direction ("rtl" or "ltr") of the first strongly directional letter,
     or default when there is none; for renderers without dir="auto" (PDFs)."""

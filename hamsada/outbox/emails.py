@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from hamsada.lib.text import right_to_left_lines
 from hamsada.participation.tokens import make_token
 
 
@@ -40,6 +41,10 @@ def render_message(message, act):
             context["event_url"] = f"{context['campaign_url']}#{context['entry'].key}"
         subject = render_to_string(f"emails/{message.kind}.subject.txt", context)
         body = render_to_string(f"emails/{message.kind}.txt", context)
+        subject = " ".join(subject.split())
+        if context["direction"] == "rtl":
+            body = right_to_left_lines(body)
+            subject = right_to_left_lines(subject)  # even when it starts with "UA 118.20"
         html = render_to_string(f"emails/{message.kind}.html", context)
     headers = {"Message-ID": message.message_id, "Content-Language": message.language}
     if message.event_id:
@@ -47,7 +52,7 @@ def render_message(message, act):
         headers["List-Unsubscribe"] = f"<{context['stop_updates_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[act.email],

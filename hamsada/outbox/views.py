@@ -48,7 +48,7 @@ def outbox_message(request, name):
         {
             "message": message,
             "message_id": message["Message-ID"],
-            "text": text.get_content() if text else "",
+            "lines": text.get_content().splitlines() if text else [],
             "has_html": html is not None,
             "language": message["Content-Language"] or "en",
         },

@@ -50,7 +50,11 @@ def test_sign_and_confirm_right_to_left(
     expect(html).to_have_attribute("dir", "rtl")
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert font.startswith('"Vazirmatn"') or font.startswith("Vazirmatn"), font
-    assert page.evaluate("document.fonts.check('16px Vazirmatn', 'ښ')")
+    # Fonts load lazily: wait for this one rather than race it.
+    assert page.evaluate(
+        "document.fonts.load('16px Vazirmatn', 'ښ')"
+        ".then(() => document.fonts.check('16px Vazirmatn', 'ښ'))"
+    )
     expect(html).to_have_attribute("lang", language)
     sign(page, url, "dari@example.org", name="مریم\u200cجان")
     expect(page.locator("h1")).to_contain_text(check_email)

@@ -189,7 +189,7 @@ def test_saving_a_new_update_publishes_it_and_queues_the_emails(client, organise
     assert update.recorded_by.username == "organiser"
     assert Message.objects.filter(kind="update", event=update, act=act).count() == 1
     page = client.get("/en/c/ua-defender-detained/").content.decode()
-    assert "She was moved" in page and "UA 118.26 update 1" in page
+    assert "She was moved" in page and "UA 118.26</bdi> update 1" in page
 
 
 def test_an_organiser_rejects_an_organisation_only_with_a_reason(client, organiser):

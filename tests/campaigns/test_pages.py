@@ -180,3 +180,15 @@ def test_the_list_reads_all_totals_in_one_query(client, django_assert_max_num_qu
     with django_assert_max_num_queries(3):
         page = client.get("/en/").content.decode()
     assert page.count("1 signature") == 5
+
+
+def test_the_language_comes_from_the_address_then_the_remembered_choice_then_the_browser(
+    client, db
+):
+    client.cookies["django_language"] = "fa"
+    page = client.get("/ps/", headers={"accept-language": "en"})
+    assert 'lang="ps"' in page.content.decode()  # the address wins over both
+    assert client.get("/", headers={"accept-language": "en"})["Location"] == "/ps/"
+    del client.cookies["django_language"]
+    assert client.get("/", headers={"accept-language": "fa-AF,en;q=0.8"})["Location"] == "/fa/"
+    assert client.get("/", headers={"accept-language": "de"})["Location"] == "/en/"

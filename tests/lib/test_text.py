@@ -6,7 +6,9 @@ from hamsada.lib.text import (
     clean_text,
     direction,
     format_count,
+    isolate,
     localize_digits,
+    right_to_left_lines,
     western_digits,
 )
 
@@ -64,3 +66,19 @@ def test_the_direction_of_a_text_is_that_of_its_first_strong_letter(value, expec
 
 def test_a_text_without_letters_takes_the_direction_it_is_given():
     assert direction("123 - 456", "rtl") == "rtl"
+
+
+def test_plain_text_lines_open_right_to_left_except_links():
+    text = "سلام \u2068Mariam\u2069،\n\nUA 118.20 دربارهٔ\nhttps://example.org/fa/confirm/x/\n"
+    assert right_to_left_lines(text).split("\n") == [
+        "\u200fسلام \u2068Mariam\u2069،",
+        "",
+        "\u200fUA 118.20 دربارهٔ",
+        "https://example.org/fa/confirm/x/",
+        "",
+    ]
+
+
+def test_an_isolated_value_cannot_reorder_its_neighbours():
+    assert isolate("UA 118.20") == "\u2068UA 118.20\u2069"
+    assert clean_text(isolate("x")) == "x"  # and isolates typed in by people are dropped

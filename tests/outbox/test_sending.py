@@ -2,9 +2,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from hamsada.lib.env import smtp_options
+from hamsada.lib.text import isolate
 from hamsada.outbox.actions import claim_due_messages, send_claimed, send_message
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import withdraw_act
@@ -147,3 +149,39 @@ def test_no_email_goes_to_an_address_erased_before_sending(petition):
     send_due()
     assert mail.outbox == []
     assert Message.objects.get().status == Message.Status.FAILED
+
+
+@pytest.mark.parametrize("language", ["en", "fa", "ps"])
+def test_the_email_reads_in_its_language_and_direction_in_both_parts(
+    smtp_mailer, petition, language
+):
+    text = petition.texts.get(language=language)
+    text.title = f"UA 118.20: {text.title}"  # a title that begins with Latin letters
+    text.save()
+    pending_signature(petition, language=language, name="Mariam Ahmadi")
+    send_due()
+    [received] = smtp_mailer.messages
+    assert received["Content-Language"] == language
+    body, html = text_of(received), html_of(received)
+    with translation.override(language):
+        greeting = gettext("Hello %(name)s,") % {"name": isolate("Mariam Ahmadi")}
+        withdraw = gettext("To withdraw your signature at any time, open this link:")
+        direction = "rtl" if translation.get_language_bidi() else "ltr"
+    title = isolate(text.title)
+    in_order = [greeting, title, f"/{language}/confirm/", withdraw, f"/{language}/withdraw/"]
+    positions = [body.find(part) for part in in_order]
+    assert -1 not in positions and positions == sorted(positions), body
+    lines = [line for line in body.splitlines() if line.strip()]
+    links = [line for line in lines if line.startswith("http")]
+    assert len(links) == 2  # links stay left to right, alone on their lines
+    others = [line for line in lines if line not in links]
+    assert all(line.startswith("\u200f") == (direction == "rtl") for line in others), others
+    assert f'<html lang="{language}" dir="{direction}">' in html
+    assert f'<body dir="{direction}"' in html
+    assert f"<bdi>{text.title}</bdi>" in html and "<bdi>Mariam Ahmadi</bdi>" in html
+    assert html.find(gettext_in(language, "Confirm my signature")) > html.find(text.title)
+
+
+def gettext_in(language, message):
+    with translation.override(language):
+        return gettext(message)
