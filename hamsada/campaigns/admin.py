@@ -3,6 +3,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,7 +19,7 @@ from hamsada.campaigns.models import (
     Salutation,
     Target,
 )
-from hamsada.lib.text import clean_text, western_digits
+from hamsada.lib.text import clean_text, format_count, join_list, western_digits
 from hamsada.tally.models import totals
 
 
@@ -89,6 +91,9 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     formfield_overrides = DATES
@@ -154,20 +159,20 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("public in"))
     def languages_list(self, campaign):
-        return ", ".join(campaign.languages())
+        return join_list(LANGUAGE_NAMES[language] for language in campaign.languages())
 
     @admin.display(description=_("incomplete"))
     def incomplete_list(self, campaign):
         # A language shows only once it has every text the others have.
-        return "; ".join(
+        return join_list(
             _("%(language)s lacks %(fields)s")
-            % {"language": language, "fields": ", ".join(str(field) for field in missing)}
+            % {"language": LANGUAGE_NAMES[language], "fields": join_list(missing)}
             for language, missing in campaign.incomplete()
         )
 
     @admin.display(description=_("confirmed"))
     def confirmed(self, campaign):
-        return totals(campaign.pk)["confirmed"]
+        return format_count(totals(campaign.pk)["confirmed"], get_language())
 
 
 class SalutationInline(admin.TabularInline):

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django.utils.translation import get_language_bidi
+
 # Bidi embeddings, overrides and isolates, directional marks, zero-width spaces and
 # joiners other than ZWNJ/ZWJ, the BOM, and all C0/C1 controls except tab and newline.
 # ZWNJ (U+200C) is part of Persian and Pashto spelling and is kept.
@@ -42,6 +44,11 @@ def format_count(number: int, language: str | None) -> str:
     if language in ARABIC_SCRIPT_LANGUAGES:
         return f"{number:,}".replace(",", "\u066c").translate(PERSIAN_DIGITS)
     return f"{number:,}"
+
+
+def join_list(items) -> str:
+    """Items separated with the page language's comma: "a, b" or "a، b"."""
+    return ("، " if get_language_bidi() else ", ").join(str(item) for item in items)
 
 
 def isolate(value: str) -> str:

@@ -10,7 +10,7 @@ from hamsada.organizations.models import Organization
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import confirm_act
 from hamsada.participation.models import OrganisationSignature
-from tests.factories import draft_petition
+from tests.factories import confirmed_signature, draft_petition
 from tests.participation.test_reports import report
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +298,21 @@ def test_an_organiser_types_dates_and_numbers_in_persian_digits(client, organise
     assert response.status_code == 302, response.context["adminform"].form.errors
     saved = Event.objects.get(campaign=letter, stance="acknowledged")
     assert str(saved.happened_on) == "2026-11-20"
+
+
+def test_the_campaign_list_names_languages_and_counts_in_the_organiser_language(
+    client, organiser
+):
+    campaign = Campaign.objects.get(slug="free-detained-journalists")  # English and Dari
+    dari = campaign.texts.get(language="fa")
+    dari.demands = ""
+    dari.save()
+    page = client.get("/fa/admin/campaigns/campaign/").content.decode()
+    assert "دری lacks" not in page  # translated as a whole
+    assert "دری" in page
+    assert "English، دری، پښتو" in page
+    reopen = Campaign.objects.get(slug="reopen-girls-schools")
+    for number in range(12):
+        confirmed_signature(reopen, email=f"s{number}@example.org")
+    page = client.get("/fa/admin/campaigns/campaign/").content.decode()
+    assert '<td class="field-confirmed">۱۲</td>' in page
