@@ -79,7 +79,7 @@ TEXTS = {
 ORGANISATIONS = [
     ("Afghan Women's Voice Network", "شبکهٔ صدای زنان افغان", "د افغان ښځو د غږ شبکه", "AF"),
     ("Kabul Legal Aid Collective", "جمع کمک حقوقی کابل", "د کابل د حقوقي مرستې ټولګه", "AF"),
-    ("Herat Teachers for Girls", "آموزگاران هرات برای دختران", "", "AF"),
+    ("Herat Teachers for Girls", "معلمان هرات برای دختران", "", "AF"),
     ("Diaspora Rights Forum", "", "", "DE"),
 ]
 WAITING = ("Friends of Afghan Schools", "دوستان مکتب‌های افغان", "", "CA")

@@ -26,7 +26,7 @@ def test_development_mail_can_be_read_at_dev_outbox(client, petition, dev_outbox
     for message in claim_due_messages(now):
         send_message(message, now)
     listing = client.get("/dev/outbox/").content.decode()
-    assert "آموزگاران را آزاد کنید" in listing
+    assert "معلمان را آزاد کنید" in listing
     name = next(dev_outbox.glob("*.eml")).name
     page = client.get(f"/dev/outbox/{name}").content.decode()
     assert "/fa/confirm/" in page
