@@ -5,6 +5,11 @@ import sys
 
 
 def main():
+    if sys.argv[1:2] == ["verify"]:
+        # Offline and without settings: a snapshot file is all it needs.
+        from hamsada.tally.verify import main as verify
+
+        sys.exit(verify(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hamsada.settings")
     from django.core.management import execute_from_command_line
 

@@ -8,9 +8,11 @@ from hamsada.campaigns import views as campaigns
 from hamsada.campaigns.feeds import TimelineFeed
 from hamsada.outbox import views as outbox
 from hamsada.participation import views as participation
+from hamsada.tally import views as tally
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("signing-key.txt", tally.signing_key, name="signing_key"),
 ]
 if settings.BENCH_FLOOR:
     from hamsada.lib.floor import floor
@@ -45,6 +47,12 @@ urlpatterns += i18n_patterns(
         "organisations/<int:pk>/logo.png", participation.organisation_logo, name="organisation_logo"
     ),
     path("targets/<int:pk>/", campaigns.target_record, name="target"),
+    path("c/<slug:slug>/verify/", tally.verify, name="verify"),
+    path(
+        "c/<slug:slug>/verify/snapshot-<int:number>.json",
+        tally.snapshot_download,
+        name="snapshot_download",
+    ),
     path("c/<slug:slug>/reported/<str:by>/", participation.reported, name="reported"),
     path("confirm/<str:token>/", participation.confirm, name="confirm"),
     path("withdraw/<str:token>/", participation.withdraw, name="withdraw"),

@@ -140,7 +140,9 @@ def progress(confirmed, goal):
     return {"goal": goal, "percent": min(100, confirmed * 100 // goal)}
 
 
-def thanks(request, slug):
+def thanks(request, slug, receipt=None):
+    """Thanks for a confirmed act; straight after confirming, with its receipt code,
+    which is shown this once and never stored."""
     campaign = public_campaign(slug)
     text = campaign.text_in(get_language()) or campaign.texts.first()
     if text is None:
@@ -154,6 +156,7 @@ def thanks(request, slug):
             "text": text,
             "counts": totals(campaign.pk),
             "share_url": url,
+            "receipt": receipt,
         },
     )
 

@@ -1,6 +1,7 @@
-"""Email addresses at rest: encrypted for sending, digested for deduplication.
+"""Email addresses at rest: encrypted for sending, digested for deduplication;
+and the key that signs snapshots.
 
-Both keys are derived from settings.ENCRYPTION_KEY, so one secret is backed up.
+Every key is derived from settings.ENCRYPTION_KEY, so one secret is backed up.
 The digest is keyed (HMAC), so a leaked database does not let anyone test
 whether a known address signed.
 """
@@ -12,7 +13,9 @@ import os
 import unicodedata
 from functools import cache
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 
 # Providers that deliver a.b+tag@ to ab@ (dots) or ab+tag@ to ab@ (tags).
@@ -75,3 +78,16 @@ def client_digest(ip_address: str) -> str:
     """A keyed hash of the client's address, for rate limits; the address is never kept."""
     key = _derived_key("client-address")
     return hmac.new(key, ip_address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The instance's Ed25519 key for snapshots, derived like the others, so
+    backing up the encryption key backs this up too (and changing it changes
+    the published key)."""
+    return Ed25519PrivateKey.from_private_bytes(_derived_key("snapshot-signing"))
+
+
+def public_key() -> str:
+    """The public half, base64, as published and printed in deliveries."""
+    raw = signing_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.b64encode(raw).decode()

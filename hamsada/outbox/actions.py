@@ -131,5 +131,8 @@ def send_message(message, now):
 def finish(message, status, now, error=""):
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(
-            status=status, sent_at=now if status == Message.Status.SENT else None, last_error=error
+            status=status,
+            sent_at=now if status == Message.Status.SENT else None,
+            last_error=error,
+            secret="",  # a receipt code is kept no longer than its one email needs
         )

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from hamsada.lib.crypto import decrypt
 from hamsada.lib.text import right_to_left_lines
 from hamsada.participation.tokens import make_token
 
@@ -34,6 +35,9 @@ def render_message(message, act):
                 reverse("stop_updates", args=[make_token(act, "stop_updates")])
             ),
         }
+        if message.kind == message.Kind.RECEIPT:
+            context["receipt"] = decrypt(message.secret) if message.secret else ""
+            context["verify_url"] = absolute(reverse("verify", args=[campaign.slug]))
         if message.event_id:
             from hamsada.campaigns.timeline import entry_for
 

@@ -19,6 +19,7 @@ class Message(models.Model):
         CONFIRM_REPORT = "confirm_report", _("Please confirm a report")
         UPDATE = "update", _("Campaign news")
         ALREADY_SIGNED = "already_signed", _("Already signed")
+        RECEIPT = "receipt", _("Receipt")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -38,6 +39,9 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("created"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    # A receipt code, encrypted, for the one email that carries it; erased once
+    # that email is sent or has failed for good.
+    secret = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("email")

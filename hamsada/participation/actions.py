@@ -7,6 +7,7 @@ together, so what a supporter was told has happened is what the database holds.
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, Value, When
 
 from hamsada.campaigns.actions import stamp_milestones
 from hamsada.lib import crypto, rows
@@ -14,6 +15,7 @@ from hamsada.outbox.actions import queue_email
 from hamsada.outbox.models import Message
 from hamsada.participation.models import Act, OrganisationSignature, ReportedAction
 from hamsada.tally.actions import add_to_action_tally, add_to_tally
+from hamsada.tally.receipts import new_receipt
 
 
 def record_act(
@@ -122,18 +124,34 @@ def confirm_act(act_id, now):
 
     The conditional UPDATE means a double click, two tabs or two servers cannot
     count it twice: only the call that changed the row adds to the counters.
-    Milestones are looked for after the commit, when the count includes every
-    confirmation committed before it. Returns (act, changed).
+    A counted act gets a receipt: its hash is stored, and the code goes out in
+    one email (encrypted until sent) and back to the caller as act.receipt, to
+    show once. Milestones are looked for after the commit, when the count
+    includes every confirmation committed before it. Returns (act, changed).
     """
+    code, hashed = new_receipt()
     with transaction.atomic():
         changed = Act.objects.filter(pk=act_id, status=Act.Status.PENDING).update(
-            status=Act.Status.CONFIRMED, confirmed_at=now
+            status=Act.Status.CONFIRMED,
+            confirmed_at=now,
+            receipt_hash=Case(When(kind__in=Act.INDIVIDUAL_KINDS, then=Value(hashed))),
         )
         act = Act.objects.select_related("campaign").get(pk=act_id)
         counted = changed and act.kind in Act.INDIVIDUAL_KINDS
         if counted:
             add_to_tally(act.campaign_id, act.country, confirmed=1, pending=-1)
             _count_actions(act, confirmed=1)
+            rows.insert(
+                Message(
+                    act=act,
+                    kind=Message.Kind.RECEIPT,
+                    language=act.language,
+                    secret=crypto.encrypt(code),
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+    act.receipt = code if counted else None
     if counted:
         stamp_milestones(act.campaign, now)
     return act, bool(changed)

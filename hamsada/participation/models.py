@@ -52,6 +52,10 @@ class Act(models.Model):
     created_at = models.DateTimeField(_("signed"), editable=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    # SHA-256 of the receipt code given on confirmation; the code itself is not kept.
+    receipt_hash = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("supporter act")

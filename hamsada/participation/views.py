@@ -162,6 +162,10 @@ def confirm(request, token):
         act, _changed = confirm_act(act.pk, timezone.now())
     if act.status == Act.Status.CONFIRMED and act.kind == Act.Kind.ORGANISATION:
         return render(request, "participation/organisation_confirmed.html", {"act": act})
+    if getattr(act, "receipt", None):
+        response = thanks(request, act.campaign.slug, receipt=act.receipt)
+        add_never_cache_headers(response)
+        return response
     if act.status == Act.Status.CONFIRMED:
         return redirect("thanks", slug=act.campaign.slug)
     text = act.campaign.text_in(get_language()) or act.campaign.texts.first()

@@ -1,5 +1,9 @@
+import json
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Sum
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -108,3 +112,82 @@ def by_country(campaign_id):
         (row.country, {"confirmed": row.confirmed, "pending": row.pending})
         for row in sorted(rows, key=lambda row: (-row.confirmed - row.pending, row.country))
     ]
+
+
+class Snapshot(models.Model):
+    """A signed statement of a campaign's counts at one moment, with the Merkle
+    root of the receipts it counts and the digest of the snapshot before it.
+
+    `body` is kept byte for byte as it was signed. The receipts are kept as
+    changes from the snapshot before (hashes added and removed, 32 bytes each,
+    sorted), so a long chain costs what changed, not the whole list each time.
+    """
+
+    class Reason(models.TextChoices):
+        REQUESTED = "requested", _("taken by an organiser")
+        DELIVERY = "delivery", _("taken for a delivery")
+        SCHEDULED = "scheduled", _("taken on schedule")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="snapshots"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    taken_at = models.DateTimeField(_("taken"))
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(editable=False)
+    signature = models.CharField(max_length=100, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    added = models.BinaryField(editable=False)
+    removed = models.BinaryField(editable=False)
+
+    class Meta:
+        verbose_name = _("snapshot")
+        verbose_name_plural = _("snapshots")
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="one_snapshot_number")
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}#{self.number}"
+
+    @cached_property
+    def statement(self):
+        return json.loads(self.body)
+
+
+class OfflineCount(models.Model):
+    """Acts collected elsewhere (paper sheets, a partner's own petition): shown
+    and delivered as their own lines, never added to the verified online count."""
+
+    class Source(models.TextChoices):
+        PAPER = "paper", _("paper sheets")
+        PARTNER = "partner", _("a partner organisation")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="offline_counts"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source)
+    name = models.CharField(
+        _("collected by"),
+        max_length=200,
+        help_text=_("Who collected them, and where: e.g. a partner's name or a city."),
+    )
+    count = models.PositiveIntegerField(_("count"))
+    collected_on = models.DateField(_("counted on"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("count from elsewhere")
+        verbose_name_plural = _("counts from elsewhere")
+        ordering = ["collected_on", "pk"]
+
+    def __str__(self):
+        return f"{self.get_source_display()}: {self.name}"

@@ -1,0 +1,164 @@
+"""Signed tally snapshots: taking them, reading their receipt lists back, and
+writing them as the file `hamsada verify` checks (format: docs/snapshots.md)."""
+
+import base64
+import json
+from bisect import bisect_left
+from collections import Counter
+
+from django.conf import settings
+from django.db import transaction
+
+from hamsada.campaigns.models import Campaign
+from hamsada.lib.crypto import public_key, signing_key
+from hamsada.participation.models import Act, OrganisationSignature
+from hamsada.tally import merkle
+from hamsada.tally.models import Snapshot, totals
+from hamsada.tally.receipts import normalise, receipt_hash
+from hamsada.tally.verify import FORMAT, canonical, digest
+
+HASH_SIZE = 32
+
+
+def counted_acts(campaign):
+    """The acts a snapshot counts: confirmed by email, individuals (organisations
+    are listed by name and counted apart)."""
+    return Act.objects.filter(
+        campaign=campaign, status=Act.Status.CONFIRMED, kind__in=Act.INDIVIDUAL_KINDS
+    )
+
+
+def pack(hashes):
+    return b"".join(sorted(hashes))
+
+
+def unpack(blob):
+    blob = bytes(blob)
+    return [blob[i : i + HASH_SIZE] for i in range(0, len(blob), HASH_SIZE)]
+
+
+def receipts_at(snapshot):
+    """The sorted receipt hashes (bytes) a snapshot counts, replayed from the first."""
+    current = set()
+    for earlier in Snapshot.objects.filter(
+        campaign_id=snapshot.campaign_id, number__lte=snapshot.number
+    ).only("added", "removed"):
+        current.difference_update(unpack(earlier.removed))
+        current.update(unpack(earlier.added))
+    return sorted(current)
+
+
+def take_snapshot(campaign, reason, now, taken_by=None):
+    """Counts, roots, signs and stores a snapshot of the campaign as it is now."""
+    with transaction.atomic():
+        # One snapshot at a time per campaign, so numbers and links stay in order.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        previous = campaign.snapshots.order_by("-number").first()
+        before = set(receipts_at(previous)) if previous else set()
+        rows = list(counted_acts(campaign).values_list("receipt_hash", "country"))
+        current = {bytes.fromhex(row[0]) for row in rows}
+        added, removed = current - before, before - current
+        listed = sorted(current)
+        body = {
+            "instance": settings.SITE_URL,
+            "public_key": public_key(),
+            "campaign": {
+                "slug": campaign.slug,
+                "kind": campaign.kind,
+                "titles": {text.language: text.title for text in campaign.texts.all()},
+            },
+            "number": previous.number + 1 if previous else 1,
+            "taken_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "reason": reason,
+            "previous": previous.digest if previous else None,
+            "counts": {
+                "confirmed": len(listed),
+                "pending": totals(campaign.pk)["pending"],
+                "countries": dict(sorted(Counter(country for _h, country in rows).items())),
+            },
+            "receipts": {
+                "count": len(listed),
+                "root": merkle.root(listed).hex(),
+                "added": len(added),
+                "removed": removal_reasons(removed),
+            },
+            "offline": [
+                {
+                    "source": count.source,
+                    "name": count.name,
+                    "count": count.count,
+                    "date": count.collected_on.isoformat(),
+                }
+                for count in campaign.offline_counts.all()
+            ],
+        }
+        if campaign.kind == "open_letter":
+            body["counts"]["organisations"] = OrganisationSignature.shown(campaign).count()
+        signed = canonical(body)
+        return Snapshot.objects.create(
+            campaign=campaign,
+            number=body["number"],
+            taken_at=now,
+            reason=reason,
+            taken_by=taken_by,
+            body=signed.decode(),
+            signature=base64.b64encode(signing_key().sign(signed)).decode(),
+            digest=digest(body),
+            added=pack(added),
+            removed=pack(removed),
+        )
+
+
+def removal_reasons(removed):
+    """Receipts no longer counted, by why: withdrawn by the supporter, or invalidated."""
+    reasons = {"withdrawn": 0, "invalidated": 0}
+    hashes = [h.hex() for h in removed]
+    for start in range(0, len(hashes), 5000):
+        statuses = Act.objects.filter(receipt_hash__in=hashes[start : start + 5000])
+        for status in statuses.values_list("status", flat=True):
+            reasons["withdrawn" if status == Act.Status.WITHDRAWN else "invalidated"] += 1
+    return reasons
+
+
+def snapshot_file(snapshot):
+    """The snapshot file, as pieces of text to stream: its chain, its statement
+    and signature, and every receipt hash it counts."""
+    chain = Snapshot.objects.filter(
+        campaign_id=snapshot.campaign_id, number__lt=snapshot.number
+    ).only("body", "signature")
+    yield '{"format": "%s",\n"chain": [' % FORMAT
+    for index, earlier in enumerate(chain):
+        link = {"snapshot": earlier.statement, "signature": earlier.signature}
+        yield ("" if index == 0 else ",") + "\n" + json.dumps(link, ensure_ascii=False)
+    yield '],\n"snapshot": %s,\n' % json.dumps(snapshot.statement, ensure_ascii=False)
+    yield '"signature": "%s",\n"receipts": [' % snapshot.signature
+    listed = receipts_at(snapshot)
+    for start in range(0, len(listed), 1000):
+        part = ",".join(f'"{h.hex()}"' for h in listed[start : start + 1000])
+        yield ("\n" if start == 0 else ",\n") + part
+    yield "]}\n"
+
+
+def find_receipt(campaign, code):
+    """Where a receipt stands: ("unknown" | "removed" | "next" (confirmed after the
+    latest snapshot) | "counted", the snapshot, the inclusion proof)."""
+    wanted = receipt_hash(code) if normalise(code) else None
+    act = Act.objects.filter(campaign=campaign, receipt_hash=wanted).first() if wanted else None
+    if act is None:
+        return "unknown", None, None
+    if act.status != Act.Status.CONFIRMED:
+        return "removed", None, None
+    entry = bytes.fromhex(wanted)
+    for snapshot in campaign.snapshots.order_by("-number")[:1]:
+        listed = receipts_at(snapshot)
+        index = bisect_left(listed, entry)
+        if index < len(listed) and listed[index] == entry:
+            proof = {
+                "receipt_hash": wanted,
+                "index": index,
+                "size": len(listed),
+                "path": [h.hex() for h in merkle.inclusion_proof(listed, index)],
+                "root": snapshot.statement["receipts"]["root"],
+            }
+            return "counted", snapshot, proof
+    return "next", None, None

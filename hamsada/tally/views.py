@@ -1,0 +1,85 @@
+"""Public verification: the snapshot chain of a campaign, each snapshot as a
+file anyone can check offline, and a supporter's receipt check."""
+
+from django import forms
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from hamsada.campaigns.views import public_campaign
+from hamsada.lib.crypto import public_key
+from hamsada.lib.ratelimit import allow
+from hamsada.tally.models import Snapshot, totals
+from hamsada.tally.receipts import normalise
+from hamsada.tally.snapshots import find_receipt, snapshot_file
+from hamsada.tally.verify import fingerprint
+
+RECEIPT_CHECKS_PER_HOUR = 60
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(
+        label=_("Your receipt code"),
+        max_length=60,
+        help_text=_("20 letters and digits, as on your thanks page or in your email."),
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_receipt(self):
+        code = self.cleaned_data["receipt"]
+        if normalise(code) is None:
+            raise forms.ValidationError(
+                _("A receipt code has 20 letters and digits, like 7KQ2-M9XD-3F8H-TW4B-N6CR.")
+            )
+        return code
+
+
+def verify(request, slug):
+    campaign = public_campaign(slug)
+    text = campaign.text_in(get_language()) or campaign.texts.first()
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
+    status = 200
+    result = None
+    if form.is_bound:
+        if not allow(request, "receipt", RECEIPT_CHECKS_PER_HOUR, 3600):
+            status = 429
+            form.add_error(None, _("Too many checks from this connection: please wait an hour."))
+        elif form.is_valid():
+            found, snapshot, proof = find_receipt(campaign, form.cleaned_data["receipt"])
+            result = {"status": found, "snapshot": snapshot, "proof": proof}
+        else:
+            status = 400
+    snapshots = list(campaign.snapshots.order_by("-number"))
+    context = {
+        "campaign": campaign,
+        "text": text,
+        "snapshots": snapshots,
+        "offline": list(campaign.offline_counts.all()),
+        "counts": totals(campaign.pk),
+        "form": form,
+        "result": result,
+        "public_key": public_key(),
+        "fingerprint": fingerprint(public_key()),
+    }
+    return render(request, "tally/verify.html", context, status=status)
+
+
+def snapshot_download(request, slug, number):
+    campaign = public_campaign(slug)
+    snapshot = get_object_or_404(Snapshot, campaign=campaign, number=number)
+    response = StreamingHttpResponse(
+        (piece.encode() for piece in snapshot_file(snapshot)),
+        content_type="application/json; charset=utf-8",
+    )
+    name = f"{campaign.slug}-snapshot-{snapshot.number}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def signing_key(request):
+    """The instance's public key, for checking snapshots and deliveries."""
+    key = public_key()
+    return HttpResponse(
+        f"{key}\nfingerprint {fingerprint(key)}\n", content_type="text/plain; charset=utf-8"
+    )
