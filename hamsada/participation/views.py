@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -12,6 +13,7 @@ from hamsada.campaigns.views import (
     public_campaign,
     render_campaign,
     sign_form_for,
+    thanks,
     urgent_action,
 )
 from hamsada.lib.ratelimit import allow

@@ -15,7 +15,7 @@ import secrets
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 20
 # Letters people misread, and digits typed on a Dari or Pashto keyboard.
-MISREAD = str.maketrans("OIL۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0110123456789" "0123456789")
+MISREAD = str.maketrans("OIL۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01101234567890123456789")
 
 
 def new_receipt() -> tuple[str, str]:

@@ -126,12 +126,13 @@ def snapshot_file(snapshot):
     chain = Snapshot.objects.filter(
         campaign_id=snapshot.campaign_id, number__lt=snapshot.number
     ).only("body", "signature")
-    yield '{"format": "%s",\n"chain": [' % FORMAT
+    yield '{"format": "' + FORMAT + '",\n"chain": ['
     for index, earlier in enumerate(chain):
         link = {"snapshot": earlier.statement, "signature": earlier.signature}
         yield ("" if index == 0 else ",") + "\n" + json.dumps(link, ensure_ascii=False)
-    yield '],\n"snapshot": %s,\n' % json.dumps(snapshot.statement, ensure_ascii=False)
-    yield '"signature": "%s",\n"receipts": [' % snapshot.signature
+    statement = json.dumps(snapshot.statement, ensure_ascii=False)
+    yield '],\n"snapshot": ' + statement + ",\n"
+    yield '"signature": "' + snapshot.signature + '",\n"receipts": ['
     listed = receipts_at(snapshot)
     for start in range(0, len(listed), 1000):
         part = ",".join(f'"{h.hex()}"' for h in listed[start : start + 1000])

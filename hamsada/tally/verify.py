@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from bisect import bisect_left
+from itertools import pairwise
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -70,9 +71,7 @@ def check(document: dict, code: str | None = None, key: str | None = None, _=str
         raise Unreadable(_("The file lacks a part a snapshot must have: %s") % error) from None
     results = []
 
-    signed = all(
-        signature_holds(link["snapshot"], link["signature"], public_key) for link in links
-    )
+    signed = all(signature_holds(link["snapshot"], link["signature"], public_key) for link in links)
     results.append(
         (
             signed,
@@ -113,7 +112,7 @@ def check(document: dict, code: str | None = None, key: str | None = None, _=str
     )
     well_formed = all(
         isinstance(h, str) and len(h) == 64 and h == h.lower() and is_hex(h) for h in listed
-    ) and all(a < b for a, b in zip(listed, listed[1:], strict=False))
+    ) and all(a < b for a, b in pairwise(listed))
     results.append(
         (
             well_formed,

@@ -36,8 +36,8 @@ def test_opening_the_link_only_asks_mail_scanners_cannot_confirm(client, petitio
 
 def test_confirming_counts_the_signature_and_thanks(client, petition):
     act = pending_signature(petition, country="AF")
-    response = client.post(confirm_url(act), follow=True)
-    assert response.redirect_chain[-1][0] == "/en/c/free-the-teachers/thanks/"
+    response = client.post(confirm_url(act))
+    assert response.status_code == 200  # not a redirect: the receipt is shown this once
     page = response.content.decode()
     assert "your signature is confirmed and counted" in page
     assert "https://t.me/share/url?url=" in page
@@ -82,7 +82,8 @@ def test_parallel_confirmations_count_once():
         thread.start()
     for thread in threads:
         thread.join()
-    assert statuses == [302] * 6
+    # One request confirmed (and shows the receipt); the others find it done.
+    assert sorted(statuses) == [200] + [302] * 5
     assert totals(petition.pk) == {"confirmed": 1, "pending": 0}
     assert recount(repair=False) == []
 
@@ -120,7 +121,8 @@ def test_confirming_takes_a_fixed_small_number_of_queries(client, petition):
     url = confirm_url(act)
     with CaptureQueriesContext(connection) as queries:
         client.post(url)
-    assert len(queries) <= 10, [q["sql"] for q in queries]
+    # The thanks page (4 queries) is part of this response, to show the receipt once.
+    assert len(queries) <= 13, [q["sql"] for q in queries]
 
 
 def test_withdrawing_uncounts_and_erases_personal_data(client, petition):
