@@ -6,6 +6,7 @@ import time
 import pytest
 from django.db import connection
 
+from hamsada.lib.env import smtp_options
 from tests import factories
 from tests.smtp import SMTPServer
 
@@ -39,6 +40,17 @@ def petition(db):
 def smtp_server():
     with SMTPServer() as server:
         yield server
+
+
+@pytest.fixture
+def smtp_mailer(settings, smtp_server):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": smtp_options(smtp_server.url),
+        }
+    }
+    return smtp_server
 
 
 def database_url():

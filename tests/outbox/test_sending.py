@@ -5,7 +5,6 @@ from django.core import mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from hamsada.lib.env import smtp_options
 from hamsada.lib.text import isolate
 from hamsada.outbox.actions import claim_due_messages, send_claimed, send_message
 from hamsada.outbox.models import Message
@@ -20,17 +19,6 @@ def send_due(now=None):
     now = now or timezone.now()
     for message in claim_due_messages(now):
         send_message(message, now)
-
-
-@pytest.fixture
-def smtp_mailer(settings, smtp_server):
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": smtp_options(smtp_server.url),
-        }
-    }
-    return smtp_server
 
 
 def test_the_confirmation_email_is_in_the_signer_language_and_direction(petition):

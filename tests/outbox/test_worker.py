@@ -9,7 +9,7 @@ from django.test import Client
 from hamsada.tally.models import totals
 from tests.conftest import wait_for
 from tests.factories import open_petition, sign_data
-from tests.smtp import link_in
+from tests.smtp import link_in, text_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,8 +22,12 @@ def test_sign_receive_email_confirm_and_see_the_count(worker, smtp_server):
     assert "Please confirm your signature" in message["Subject"]
     confirm = link_in(message, "confirm")
     path = re.sub(r"^https?://[^/]+", "", confirm)
-    assert client.post(path).status_code == 302
+    confirmed = client.post(path)
+    assert confirmed.status_code == 200
+    receipt = confirmed.content.decode().split('data-testid="receipt">')[1].split("<")[0]
     assert totals(petition.pk) == {"confirmed": 1, "pending": 0}
+    [_, receipt_email] = wait_for(lambda: len(smtp_server.messages) == 2 and smtp_server.messages)
+    assert receipt in text_of(receipt_email)
     page = client.get("/en/c/free-the-teachers/").content.decode()
     assert 'data-testid="confirmed-total">1<' in page
 

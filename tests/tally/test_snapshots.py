@@ -21,7 +21,7 @@ from hamsada.tally.receipts import receipt_hash
 from hamsada.tally.snapshots import find_receipt, take_snapshot
 from hamsada.tally.verify import canonical, digest
 from tests.factories import confirmed_signature, pending_signature
-from tests.outbox.test_sending import send_due, smtp_mailer  # noqa: F401 (a fixture)
+from tests.outbox.test_sending import send_due
 from tests.participation.test_confirm_and_withdraw import confirm_url
 from tests.smtp import text_of
 
@@ -45,9 +45,7 @@ def test_a_confirmed_act_gets_a_receipt_of_which_only_the_hash_is_kept(petition)
     assert pending_signature(petition, email="p@example.org").receipt_hash is None
 
 
-def test_the_receipt_email_carries_the_code_and_the_code_is_then_forgotten(
-    smtp_mailer, petition
-):
+def test_the_receipt_email_carries_the_code_and_the_code_is_then_forgotten(smtp_mailer, petition):
     act = confirmed_signature(petition, language="fa")
     send_due()
     received = [m for m in smtp_mailer.messages if act.receipt in text_of(m)]
