@@ -215,6 +215,9 @@ MAX_EMAILS_PER_ACT = 5
 # Organisations one address may put forward for one open letter (a coalition
 # coordinator signs for a few; more would let anyone mail an address at will).
 MAX_ORGANISATIONS_PER_ADDRESS = env_int("HAMSADA_MAX_ORGANISATIONS_PER_ADDRESS", 5)
+# The worker signs a snapshot of each public campaign whose counted acts changed,
+# at most this often (0: only when an organiser asks, and at deliveries).
+SNAPSHOT_HOURS = env_int("HAMSADA_SNAPSHOT_HOURS", 24)
 # A worker that dies while sending leaves its messages to others after this long.
 OUTBOX_LEASE_SECONDS = env_int("HAMSADA_OUTBOX_LEASE_SECONDS", 300)
 # First retry after a temporary SMTP failure; each later one waits twice as long.

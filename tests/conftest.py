@@ -74,7 +74,10 @@ def worker(transactional_db, smtp_server, live_server):
         "HAMSADA_SITE_URL": live_server.url,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "hamsada.cli", "worker", "--interval", "0.1"],
+        [
+            *[sys.executable, "-m", "hamsada.cli", "worker"],
+            *["--interval", "0.1", "--schedule-seconds", "0.5"],
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -19,7 +19,8 @@ from hamsada.campaigns.models import (
     Target,
 )
 from hamsada.lib.text import clean_text, format_count, join_list, western_digits
-from hamsada.tally.models import totals
+from hamsada.tally.models import OfflineCount, Snapshot, totals
+from hamsada.tally.snapshots import take_snapshot
 
 
 class DateField(forms.DateField):
@@ -93,6 +94,18 @@ class CampaignForm(forms.ModelForm):
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
+class OfflineCountInline(admin.TabularInline):
+    """Counts collected elsewhere, shown and delivered apart from the verified count."""
+
+    model = OfflineCount
+    extra = 0
+    fields = ["source", "name", "count", "collected_on", "note"]
+    formfield_overrides = {
+        **DATES,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "dir": "auto"})},
+    }
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     formfield_overrides = DATES
@@ -133,12 +146,41 @@ class CampaignAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ["opened_at", "closed_at", "archived_at"]}),
     ]
     filter_horizontal = ["targets"]
-    inlines = [CampaignTextInline, PersonConcernedInline]
+    inlines = [CampaignTextInline, PersonConcernedInline, OfflineCountInline]
     actions = [
         transition_action("open", _("Open the selected campaigns")),
         transition_action("close", _("Close the selected campaigns")),
         transition_action("archive", _("Archive the selected campaigns")),
+        "snapshot",
     ]
+
+    @admin.action(description=_("Take a signed snapshot of the counts"), permissions=["snapshot"])
+    def snapshot(self, request, queryset):
+        now = timezone.now()
+        for campaign in queryset:
+            taken = take_snapshot(campaign, Snapshot.Reason.REQUESTED, now, taken_by=request.user)
+            self.message_user(
+                request,
+                _("Snapshot %(number)s of %(campaign)s: %(count)s receipts counted.")
+                % {
+                    "number": taken.number,
+                    "campaign": campaign.slug,
+                    "count": format_count(taken.statement["receipts"]["count"], get_language()),
+                },
+            )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is OfflineCount:
+            for instance in formset.save(commit=False):
+                instance.recorded_by = instance.recorded_by or request.user
+                instance.save()
+            for gone in formset.deleted_objects:
+                gone.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def has_snapshot_permission(self, request):
+        return request.user.has_perm("tally.add_snapshot")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("texts")

@@ -1,6 +1,7 @@
 """The one pipeline every supporter act goes through.
 
-record_act -> (email) -> confirm_act -> counted; withdraw_act at any point after.
+record_act -> (email) -> confirm_act -> counted; withdraw_act (by the supporter)
+or invalidate_act (by an organiser, for abuse) at any point after.
 Each verb is one transaction that changes the act, its counters and its outbox
 together, so what a supporter was told has happened is what the database holds.
 """
@@ -157,34 +158,45 @@ def confirm_act(act_id, now):
     return act, bool(changed)
 
 
-@transaction.atomic
-def withdraw_act(act_id, now):
-    """Withdraws an act: uncounts it and erases its personal data, exactly once.
+# What is erased when an act is removed; the campaign, kind, status and times
+# remain, which the counts and their later verification need.
+ERASED = {
+    "name": "",
+    "affiliation": "",
+    "email_encrypted": "",
+    "note": "",
+    "show_name": False,
+    "wants_updates": False,
+}
 
-    What remains is the campaign, kind, status and times, which the counts and
-    their later verification need. Returns (act, changed).
-    """
+
+def withdraw_act(act_id, now):
+    """Withdraws an act at its supporter's request: uncounts it and erases its
+    personal data, address digest included, exactly once. Returns (act, changed)."""
+    return _remove_act(act_id, now, Act.Status.WITHDRAWN, email_digest=None, country="")
+
+
+def invalidate_act(act_id, now):
+    """Invalidates a pending or confirmed act as abuse: uncounts it and erases
+    it like a withdrawal, but keeps the address digest, so that the address
+    cannot sign this campaign again. Returns (act, changed)."""
+    return _remove_act(act_id, now, Act.Status.INVALIDATED)
+
+
+@transaction.atomic
+def _remove_act(act_id, now, status, **erase):
     act = Act.objects.select_related("campaign").get(pk=act_id)
     was = act.status
-    changed = (
-        Act.objects.filter(pk=act_id, status=was)
-        .exclude(status=Act.Status.WITHDRAWN)
-        .update(
-            status=Act.Status.WITHDRAWN,
-            withdrawn_at=now,
-            name="",
-            affiliation="",
-            email_encrypted="",
-            email_digest=None,
-            country="",
-            note="",
-            show_name=False,
-            wants_updates=False,
-        )
+    if was == Act.Status.WITHDRAWN or (
+        status == Act.Status.INVALIDATED and was not in Act.COUNTED_STATUSES
+    ):
+        return act, False
+    changed = Act.objects.filter(pk=act_id, status=was).update(
+        status=status, withdrawn_at=now, **ERASED, **erase
     )
-    if changed and act.kind == Act.Kind.ORGANISATION:
+    if changed and status == Act.Status.WITHDRAWN and act.kind == Act.Kind.ORGANISATION:
         OrganisationSignature.objects.filter(act_id=act_id).update(contact_digest=None)
-    if changed and act.kind in Act.INDIVIDUAL_KINDS:
+    if changed and act.kind in Act.INDIVIDUAL_KINDS and was in Act.COUNTED_STATUSES:
         field = "confirmed" if was == Act.Status.CONFIRMED else "pending"
         add_to_tally(act.campaign_id, act.country, **{field: -1})
         _count_actions(act, reported=-1, confirmed=-1 if was == Act.Status.CONFIRMED else 0)

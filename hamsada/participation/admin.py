@@ -7,7 +7,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from hamsada.lib.countries import country_name
-from hamsada.participation.actions import review_organisation
+from hamsada.participation.actions import invalidate_act, review_organisation
 from hamsada.participation.models import Act, OrganisationSignature
 
 
@@ -44,6 +44,26 @@ class ActAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     list_select_related = ["campaign"]
+    actions = ["invalidate"]
+
+    @admin.action(description=_("Invalidate as abuse"), permissions=["invalidate"])
+    def invalidate(self, request, queryset):
+        now = timezone.now()
+        changed = sum(invalidate_act(pk, now)[1] for pk in queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s act invalidated: it is no longer counted, and its address "
+                "cannot sign this campaign again.",
+                "%(count)s acts invalidated: they are no longer counted, and their addresses "
+                "cannot sign this campaign again.",
+                changed,
+            )
+            % {"count": changed},
+        )
+
+    def has_invalidate_permission(self, request):
+        return request.user.has_perm("participation.invalidate_act")
 
     @admin.display(description=Act._meta.get_field("name").verbose_name)
     def public_name(self, act):

@@ -22,6 +22,7 @@ class Act(models.Model):
         PENDING = "pending", _("Waiting for email confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        INVALIDATED = "invalidated", _("Invalidated as abuse")
 
     COUNTED_STATUSES = [Status.PENDING, Status.CONFIRMED]
     # Organisations are counted apart, once an organiser approves them.
@@ -34,7 +35,7 @@ class Act(models.Model):
         verbose_name=_("campaign"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.SIGNATURE)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
     name = models.CharField(_("name"), max_length=120, blank=True)
     affiliation = models.CharField(_("title or affiliation"), max_length=200, blank=True)
     # Encrypted address (for sending) and keyed digest (for deduplication); both
@@ -51,7 +52,9 @@ class Act(models.Model):
     emails_sent = models.PositiveSmallIntegerField(_("emails queued"), default=0, editable=False)
     created_at = models.DateTimeField(_("signed"), editable=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
-    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn or invalidated"), null=True, blank=True, editable=False
+    )
     # SHA-256 of the receipt code given on confirmation; the code itself is not kept.
     receipt_hash = models.CharField(  # noqa: DJ001
         max_length=64, null=True, unique=True, editable=False
@@ -72,6 +75,7 @@ class Act(models.Model):
             # An open letter's named co-signers, paged in the order they signed.
             models.Index(fields=["campaign", "show_name", "status", "id"], name="named_in_order"),
         ]
+        permissions = [("invalidate_act", _("Can invalidate acts as abuse"))]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"

@@ -157,7 +157,7 @@ def confirm(request, token):
     act, error = act_from_link(request, token, "confirm")
     if error:
         return error
-    if act.status == Act.Status.WITHDRAWN:
+    if act.status in {Act.Status.WITHDRAWN, Act.Status.INVALIDATED}:
         return render(request, "participation/bad_link.html", {"problem": "withdrawn"}, status=410)
     # A GET only shows a button: mail scanners that open links must not confirm.
     if request.method == "POST" and act.status == Act.Status.PENDING:

@@ -5,9 +5,11 @@ import base64
 import json
 from bisect import bisect_left
 from collections import Counter
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Q
 
 from hamsada.campaigns.models import Campaign
 from hamsada.lib.crypto import public_key, signing_key
@@ -107,6 +109,34 @@ def take_snapshot(campaign, reason, now, taken_by=None):
             added=pack(added),
             removed=pack(removed),
         )
+
+
+def take_due_snapshots(now):
+    """The worker's schedule: a snapshot of each public campaign whose counted
+    acts changed since its last snapshot, once that is SNAPSHOT_HOURS old.
+    Returns the snapshots taken."""
+    if settings.SNAPSHOT_HOURS <= 0:
+        return []
+    due_before = now - timedelta(hours=settings.SNAPSHOT_HOURS)
+    taken = []
+    for campaign in Campaign.objects.filter(status__in=Campaign.PUBLIC_STATUSES).annotate(
+        last=Max("snapshots__taken_at")
+    ):
+        if campaign.last and campaign.last > due_before:
+            continue
+        with transaction.atomic():
+            Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+            last = campaign.snapshots.aggregate(last=Max("taken_at"))["last"]
+            if last and last > due_before:
+                continue  # another worker took it meanwhile
+            changed = Act.objects.filter(campaign=campaign, kind__in=Act.INDIVIDUAL_KINDS)
+            if last:
+                changed = changed.filter(Q(confirmed_at__gt=last) | Q(withdrawn_at__gt=last))
+            else:
+                changed = changed.filter(status=Act.Status.CONFIRMED)
+            if changed.exists():
+                taken.append(take_snapshot(campaign, Snapshot.Reason.SCHEDULED, now))
+    return taken
 
 
 def removal_reasons(removed):

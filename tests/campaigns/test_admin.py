@@ -78,6 +78,12 @@ def test_an_organiser_writes_a_petition_in_two_languages(client, organiser):
         "texts-MAX_NUM_FORMS": "1000",
         "people-TOTAL_FORMS": "0",
         "people-INITIAL_FORMS": "0",
+        "offline_counts-TOTAL_FORMS": "1",
+        "offline_counts-INITIAL_FORMS": "0",
+        "offline_counts-0-source": "paper",
+        "offline_counts-0-name": "Herat sheets",
+        "offline_counts-0-count": "۱۲۰۰",
+        "offline_counts-0-collected_on": "۲۰۲۶-۱۱-۰۱",
     }
     for index, (language, title) in enumerate([("en", "Water for Herat"), ("fa", "آب برای هرات")]):
         data.update(
@@ -94,6 +100,9 @@ def test_an_organiser_writes_a_petition_in_two_languages(client, organiser):
     campaign = Campaign.objects.get(slug="new-petition")
     assert campaign.status == Campaign.Status.DRAFT
     assert campaign.languages() == ["en", "fa"]
+    paper = campaign.offline_counts.get()  # typed in Persian digits
+    assert (paper.count, str(paper.collected_on)) == (1200, "2026-11-01")
+    assert paper.recorded_by == organiser
 
 
 def run_action(client, action, campaign):
@@ -233,6 +242,7 @@ def test_setting_the_sent_date_sends_the_letter(client, organiser):
     data["targets"] = [target.pk for target in form.initial["targets"]]
     data["deadline_0"], data["deadline_1"] = "2027-01-01", "12:00:00"
     data["sent_on"] = "2026-11-20"
+    data["offline_counts-TOTAL_FORMS"] = data["offline_counts-INITIAL_FORMS"] = "0"
     for prefix, inline in [("texts", letter.texts.all()), ("people", letter.people.all())]:
         data[f"{prefix}-TOTAL_FORMS"] = str(len(inline))
         data[f"{prefix}-INITIAL_FORMS"] = str(len(inline))
@@ -314,3 +324,45 @@ def test_the_campaign_list_names_languages_and_counts_in_the_organiser_language(
         confirmed_signature(reopen, email=f"s{number}@example.org")
     page = client.get("/fa/admin/campaigns/campaign/").content.decode()
     assert '<td class="field-confirmed">۱۲</td>' in page
+
+
+def test_invalidating_as_abuse_needs_its_own_permission(client, organiser):
+    campaign = Campaign.objects.get(slug="reopen-girls-schools")
+    act = confirmed_signature(campaign, email="bot@example.org")
+    data = {"action": "invalidate", "_selected_action": [act.pk]}
+    page = client.get("/en/admin/participation/act/").content.decode()
+    assert "Invalidate as abuse" in page  # the demo organiser has it
+    client.post("/en/admin/participation/act/", data)
+    act.refresh_from_db()
+    assert act.status == "invalidated"
+    other = confirmed_signature(campaign, email="real@example.org")
+    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_act"))
+    client.force_login(viewer)
+    assert "Invalidate as abuse" not in client.get("/en/admin/participation/act/").content.decode()
+    client.post("/en/admin/participation/act/", {**data, "_selected_action": [other.pk]})
+    other.refresh_from_db()
+    assert other.status == "confirmed"
+
+
+def test_an_organiser_takes_a_snapshot_and_records_paper_counts(client, organiser):
+    campaign = Campaign.objects.get(slug="reopen-girls-schools")
+    confirmed_signature(campaign, email="one@example.org")
+    response = client.post(
+        "/en/admin/campaigns/campaign/",
+        {"action": "snapshot", "_selected_action": [campaign.pk]},
+        follow=True,
+    )
+    assert "Snapshot 1 of reopen-girls-schools: 1 receipts counted." in response.content.decode()
+    snapshot = campaign.snapshots.get()
+    assert snapshot.taken_by == organiser and snapshot.reason == "requested"
+    page = client.get("/fa/admin/tally/snapshot/").content.decode()
+    assert f"/fa/c/reopen-girls-schools/verify/#snapshot-{snapshot.number}" in page
+    assert client.get(f"/en/admin/tally/snapshot/{snapshot.pk}/delete/").status_code == 403
+    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_campaign"))
+    client.force_login(viewer)
+    client.post(
+        "/en/admin/campaigns/campaign/", {"action": "snapshot", "_selected_action": [campaign.pk]}
+    )
+    assert campaign.snapshots.count() == 1

@@ -6,6 +6,7 @@ import base64
 import json
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -13,14 +14,16 @@ from django.utils import timezone
 
 from hamsada.lib.crypto import public_key
 from hamsada.outbox.models import Message
-from hamsada.participation.actions import withdraw_act
+from hamsada.participation.actions import invalidate_act, withdraw_act
 from hamsada.participation.models import Act
 from hamsada.tally import merkle
-from hamsada.tally.models import Snapshot
+from hamsada.tally.actions import recount
+from hamsada.tally.models import Snapshot, totals
 from hamsada.tally.receipts import receipt_hash
-from hamsada.tally.snapshots import find_receipt, take_snapshot
+from hamsada.tally.snapshots import find_receipt, take_due_snapshots, take_snapshot
 from hamsada.tally.verify import canonical, digest
-from tests.factories import confirmed_signature, pending_signature
+from tests.conftest import wait_for
+from tests.factories import confirmed_signature, open_petition, pending_signature
 from tests.outbox.test_sending import send_due
 from tests.participation.test_confirm_and_withdraw import confirm_url
 from tests.smtp import text_of
@@ -250,3 +253,41 @@ def test_the_verification_page_lists_the_chain_and_the_key(client, petition):
     assert 'dir="rtl"' in page
     assert client.get("/signing-key.txt").content.decode().startswith(public_key())
     assert client.get("/en/c/free-the-teachers/verify/snapshot-2.json").status_code == 404
+
+
+def test_an_act_invalidated_as_abuse_is_uncounted_explained_and_cannot_sign_again(petition):
+    acts = supporters(petition, 3)
+    take_snapshot(petition, Snapshot.Reason.REQUESTED, timezone.now())
+    act, changed = invalidate_act(acts[1].pk, timezone.now())
+    assert changed and act.status == Act.Status.INVALIDATED and act.name == ""
+    assert not invalidate_act(acts[1].pk, timezone.now())[1]
+    assert totals(petition.pk) == {"confirmed": 2, "pending": 0}
+    again = pending_signature(petition, email="s1@example.org")
+    assert again.pk == act.pk and totals(petition.pk)["pending"] == 0
+    statement = take_snapshot(petition, Snapshot.Reason.REQUESTED, timezone.now()).statement
+    assert statement["receipts"]["removed"] == {"withdrawn": 0, "invalidated": 1}
+    assert statement["receipts"]["count"] == 2
+    assert find_receipt(petition, acts[1].receipt)[0] == "removed"
+    assert recount(repair=False) == []
+
+
+def test_the_schedule_snapshots_campaigns_whose_counted_acts_changed(petition, settings):
+    settings.SNAPSHOT_HOURS = 24
+    assert take_due_snapshots(timezone.now()) == []  # nothing counted yet
+    supporters(petition, 2)
+    now = timezone.now()
+    [first] = take_due_snapshots(now)
+    assert first.reason == "scheduled" and first.statement["receipts"]["count"] == 2
+    assert take_due_snapshots(now + timedelta(hours=23)) == []  # not yet due
+    assert take_due_snapshots(now + timedelta(hours=25)) == []  # due, but nothing changed
+    supporters(petition, 1, start=2)
+    [second] = take_due_snapshots(timezone.now() + timedelta(hours=25))
+    assert second.number == 2 and second.statement["receipts"]["added"] == 1
+
+
+def test_the_worker_takes_the_scheduled_snapshots(worker):
+    petition = open_petition()
+    supporters(petition, 3)
+    snapshot = wait_for(lambda: Snapshot.objects.filter(campaign=petition).first())
+    assert snapshot.reason == "scheduled"
+    assert snapshot.statement["counts"]["confirmed"] == 3

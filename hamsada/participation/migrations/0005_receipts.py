@@ -28,5 +28,19 @@ class Migration(migrations.Migration):
             name="receipt_hash",
             field=models.CharField(editable=False, max_length=64, null=True, unique=True),
         ),
+        migrations.AlterModelOptions(
+            name='act',
+            options={'permissions': [('invalidate_act', 'Can invalidate acts as abuse')], 'verbose_name': 'supporter act', 'verbose_name_plural': 'supporter acts'},
+        ),
+        migrations.AlterField(
+            model_name='act',
+            name='status',
+            field=models.CharField(choices=[('pending', 'Waiting for email confirmation'), ('confirmed', 'Confirmed'), ('withdrawn', 'Withdrawn'), ('invalidated', 'Invalidated as abuse')], default='pending', max_length=12, verbose_name='status'),
+        ),
+        migrations.AlterField(
+            model_name='act',
+            name='withdrawn_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='withdrawn or invalidated'),
+        ),
         migrations.RunPython(receipts_for_earlier_acts, migrations.RunPython.noop),
     ]

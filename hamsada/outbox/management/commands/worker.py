@@ -7,29 +7,44 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from hamsada.outbox.actions import claim_due_messages, send_claimed
+from hamsada.tally.snapshots import take_due_snapshots
 
 log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Runs the background worker: sends queued email until stopped (SIGTERM or Ctrl-C)."
+    help = (
+        "Runs the background worker until stopped (SIGTERM or Ctrl-C): sends queued "
+        "email, and takes the scheduled snapshots."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--interval", type=float, default=0.5, help="seconds to wait when nothing is due"
         )
         parser.add_argument("--once", action="store_true", help="send what is due, then exit")
+        parser.add_argument(
+            "--schedule-seconds",
+            type=float,
+            default=60,
+            help="how often to look for campaigns due a scheduled snapshot",
+        )
 
-    def handle(self, *args, interval, once, **options):
+    def handle(self, *args, interval, once, schedule_seconds, **options):
         self.running = True
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         self.stdout.write("Worker started.")
+        next_schedule = 0.0
         while self.running:
             close_old_connections()
             try:
                 messages = claim_due_messages(timezone.now())
                 send_claimed(messages, timezone.now())
+                if time.monotonic() >= next_schedule:
+                    next_schedule = time.monotonic() + schedule_seconds
+                    for snapshot in take_due_snapshots(timezone.now()):
+                        log.info("worker: snapshot %s taken", snapshot)
             except DatabaseError as error:
                 # The database restarting or busy is no reason to stop sending:
                 # claimed messages come back when their lease ends.
