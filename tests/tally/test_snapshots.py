@@ -92,7 +92,7 @@ def test_a_snapshot_counts_signs_and_chains(petition):
     assert first.body == canonical(statement).decode()  # kept byte for byte
 
 
-def test_counts_from_paper_and_partners_stay_on_their_own_lines(petition, django_user_model):
+def test_counts_from_paper_and_partners_stay_on_their_own_lines(client, petition):
     supporters(petition, 2)
     petition.offline_counts.create(
         source="paper", name="Herat sheets", count=1200, collected_on="2026-11-01"
@@ -102,6 +102,12 @@ def test_counts_from_paper_and_partners_stay_on_their_own_lines(petition, django
     assert statement["offline"] == [
         {"source": "paper", "name": "Herat sheets", "count": 1200, "date": "2026-11-01"}
     ]
+    page = client.get("/fa/c/free-the-teachers/").content.decode()
+    assert 'data-testid="confirmed-total">۲<' in page
+    assert "۱٬۲۰۰" in page and "<bdi>Herat sheets</bdi>" in page
+    assert "/fa/c/free-the-teachers/verify/" in page
+    verify = client.get("/fa/c/free-the-teachers/verify/").content.decode()
+    assert 'data-testid="offline-count">۱٬۲۰۰<' in verify
 
 
 def download(client, campaign, number, tmp_path):
