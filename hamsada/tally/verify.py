@@ -82,7 +82,8 @@ def check(document: dict, code: str | None = None, key: str | None = None, _=str
         )
     )
     same = all(
-        s.get("public_key") == last["public_key"] and s.get("campaign") == last["campaign"]
+        s.get("public_key") == last["public_key"]
+        and s.get("campaign", {}).get("slug") == last["campaign"]["slug"]
         for s in snapshots
     )
     chained = same and all(

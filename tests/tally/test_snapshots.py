@@ -297,3 +297,12 @@ def test_the_worker_takes_the_scheduled_snapshots(worker):
     snapshot = wait_for(lambda: Snapshot.objects.filter(campaign=petition).first())
     assert snapshot.reason == "scheduled"
     assert snapshot.statement["counts"]["confirmed"] == 3
+
+
+def test_a_title_changed_between_snapshots_keeps_the_chain_whole(client, petition, tmp_path):
+    supporters(petition, 2)
+    take_snapshot(petition, Snapshot.Reason.REQUESTED, timezone.now())
+    petition.texts.filter(language="en").update(title="Free the teachers now")
+    take_snapshot(petition, Snapshot.Reason.REQUESTED, timezone.now())
+    status, output = hamsada_verify(download(client, petition, 2, tmp_path))
+    assert status == 0, output
