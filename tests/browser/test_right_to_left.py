@@ -29,7 +29,8 @@ WESTERN_DIGITS = """() => {
   while (walker.nextNode()) {
     const node = walker.currentNode;
     const element = node.parentElement;
-    if (!/[0-9]/.test(node.data) || !element.checkVisibility()) continue;
+    const text = node.data.replace(/SHA-256/g, "");  // a name, not a number
+    if (!/[0-9]/.test(text) || !element.checkVisibility()) continue;
     const exempt = '[dir="ltr"], code, script, style, :lang(en), address, .as-typed';
     if (element.closest(exempt)) continue;
     found.push(node.data.trim());
@@ -57,6 +58,8 @@ def public_pages():
         (f"c/{LETTER}/", True),
         (f"c/{LETTER}/signatories/", True),
         (f"c/{LETTER}/organisations/sign/", False),
+        (f"c/{LETTER}/verify/", True),
+        (f"c/{ACTION}/verify/", True),
         (f"targets/{Target.objects.filter(campaigns__slug=LETTER).first().pk}/", True),
         (f"confirm/{make_token(act, 'confirm')}/", False),
         (f"withdraw/{make_token(act, 'withdraw')}/", False),
@@ -159,6 +162,7 @@ ADMIN_PAGES = [
     "campaigns/target/{target}/change/",
     "participation/act/",
     "participation/organisationsignature/",
+    "tally/snapshot/",
 ]
 
 

@@ -8,6 +8,8 @@ from hamsada.campaigns.demo import load_urgent_action
 from hamsada.campaigns.demo_letter import load_open_letter
 from hamsada.campaigns.models import Campaign, CampaignText, Target
 from hamsada.organizations.models import Organization
+from hamsada.tally.models import Snapshot
+from hamsada.tally.snapshots import take_snapshot
 
 DEMO_USERNAME = "organiser"
 DEMO_PASSWORD = "hamsada-demo"
@@ -113,6 +115,9 @@ class Command(BaseCommand):
                 self.petition(organization, petition)
             load_urgent_action(organization)
             load_open_letter(organization)
+            # A first signed snapshot, so that each verification page has a chain.
+            for campaign in Campaign.objects.filter(organization=organization, snapshots=None):
+                take_snapshot(campaign, Snapshot.Reason.REQUESTED, timezone.now())
         self.stdout.write(
             f"Demo organiser: log in at /en/admin/ as {DEMO_USERNAME} / {DEMO_PASSWORD}"
         )
