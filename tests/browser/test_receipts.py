@@ -24,7 +24,9 @@ def test_a_supporter_keeps_a_receipt_and_finds_it_counted(
 ):
     petition = open_petition()
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, java_script_enabled=javascript, accept_downloads=True
+        viewport={"width": 360, "height": 740},
+        java_script_enabled=javascript,
+        accept_downloads=True,
     )
     page = context.new_page()
     hosts = watch_hosts(page)
