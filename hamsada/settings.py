@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "hamsada.participation",
     "hamsada.tally",
     "hamsada.outbox",
+    "hamsada.delivery",
 ]
 
 MIDDLEWARE = [

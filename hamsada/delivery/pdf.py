@@ -179,7 +179,7 @@ def render(cover: Cover, names=(), progress=None, every=1000):
     pdf.pairs(cover.proof, size=8.5)
     if cover.link:
         pdf.ln(2)
-        x0, y0, size = pdf.qr(cover.link)
+        _x, y0, size = pdf.qr(cover.link)
         pdf.set_y(y0)
         pdf.set_font("Vazirmatn", "", 9.5)
         block = pdf.width - size - 5

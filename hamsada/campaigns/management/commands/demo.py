@@ -132,7 +132,13 @@ class Command(BaseCommand):
         # Set every time, so that an older demo organiser can use what was added since.
         user.user_permissions.set(
             Permission.objects.filter(
-                content_type__app_label__in=["campaigns", "participation", "tally", "outbox"]
+                content_type__app_label__in=[
+                    "campaigns",
+                    "participation",
+                    "tally",
+                    "outbox",
+                    "delivery",
+                ]
             )
         )
         return user

@@ -1,11 +1,14 @@
 import logging
 import signal
+import subprocess
+import sys
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
+from hamsada.delivery.build import claim_package, fail_package, requeue_package
 from hamsada.outbox.actions import claim_due_messages, send_claimed
 from hamsada.tally.snapshots import take_due_snapshots
 
@@ -15,7 +18,8 @@ log = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Runs the background worker until stopped (SIGTERM or Ctrl-C): sends queued "
-        "email, and takes the scheduled snapshots."
+        "email, takes the scheduled snapshots, and builds delivery packages (each in a "
+        "process of its own, one at a time)."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +40,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, self.stop)
         self.stdout.write("Worker started.")
         next_schedule = 0.0
+        self.build = None  # (package id, process)
         while self.running:
             close_old_connections()
             try:
@@ -45,6 +50,7 @@ class Command(BaseCommand):
                     next_schedule = time.monotonic() + schedule_seconds
                     for snapshot in take_due_snapshots(timezone.now()):
                         log.info("worker: snapshot %s taken", snapshot)
+                self.tend_build()
             except DatabaseError as error:
                 # The database restarting or busy is no reason to stop sending:
                 # claimed messages come back when their lease ends.
@@ -57,7 +63,28 @@ class Command(BaseCommand):
                 break
             if not messages:
                 time.sleep(interval)
+        if self.build:
+            # Stopped mid-build: the package goes back in the queue, to be built whole.
+            package_id, process = self.build
+            process.terminate()
+            process.wait()
+            requeue_package(package_id)
         self.stdout.write("Worker stopped.")
+
+    def tend_build(self):
+        """Starts the next package build when none is running; records a build
+        whose process died without finishing."""
+        if self.build:
+            package_id, process = self.build
+            if process.poll() is None:
+                return
+            if process.returncode != 0:
+                fail_package(package_id, f"the build stopped (exit status {process.returncode})")
+            self.build = None
+        package_id = claim_package(timezone.now())
+        if package_id:
+            command = [sys.executable, "-m", "hamsada.cli", "build_package", str(package_id)]
+            self.build = (package_id, subprocess.Popen(command))
 
     def stop(self, signum, frame):
         self.running = False

@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Package(models.Model):
+    """What is handed to a campaign's targets: a PDF, a CSV of the names and the
+    signed snapshot as JSON. Built by the worker in a process of its own, names
+    drawn in order with progress recorded, and kept here once built."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be built")
+        BUILDING = "building", _("Being built")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        related_name="packages",
+        verbose_name=_("campaign"),
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    include_names = models.BooleanField(
+        _("include the names"),
+        default=True,
+        help_text=_(
+            "The names of supporters who chose to be named publicly (organisations "
+            "first). Everyone else is counted, never named."
+        ),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    names_total = models.PositiveIntegerField(_("names"), default=0, editable=False)
+    names_done = models.PositiveIntegerField(_("names drawn"), default=0, editable=False)
+    snapshot = models.ForeignKey(
+        "tally.Snapshot", on_delete=models.PROTECT, null=True, blank=True, editable=False
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    requested_at = models.DateTimeField(_("requested"), editable=False)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True, editable=False)
+    error = models.CharField(_("error"), max_length=300, blank=True, editable=False)
+    pdf = models.BinaryField(null=True, editable=False)
+    csv = models.BinaryField(null=True, editable=False)
+    json = models.BinaryField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("delivery package")
+        verbose_name_plural = _("delivery packages")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self):
+        return f"{self.campaign} #{self.pk} ({self.language})"

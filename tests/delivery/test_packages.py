@@ -1,0 +1,137 @@
+"""Delivery packages: a PDF with the counts, the proof and the names of those
+who chose to be named; a CSV of those names; the signed snapshot as JSON that
+`hamsada verify` accepts. Built by the worker, in a process of its own."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+from django.utils import timezone
+
+from hamsada.delivery.build import build_package, claim_package
+from hamsada.delivery.models import Package
+from hamsada.lib.crypto import public_key
+from hamsada.participation.actions import withdraw_act
+from tests.campaigns.test_urgent_actions import pdf_text
+from tests.conftest import wait_for
+from tests.factories import confirmed_signature, open_petition
+from tests.tally.test_snapshots import hamsada_verify
+
+pytestmark = pytest.mark.django_db
+
+NAMED = ["مریم رحیمی", "Ada Lovelace", "زرغونه یوسفزۍ", '=HYPERLINK("http://x.example")']
+
+
+def supporters(campaign):
+    acts = [
+        confirmed_signature(campaign, email=f"n{i}@example.org", name=name, show_name=True,
+                            country="AF")
+        for i, name in enumerate(NAMED)
+    ]  # fmt: skip
+    confirmed_signature(campaign, email="quiet@example.org", name="Quiet Person")
+    return acts
+
+
+def package_for(campaign, language="fa", include_names=True):
+    package = Package.objects.create(
+        campaign=campaign,
+        language=language,
+        include_names=include_names,
+        requested_at=timezone.now(),
+    )
+    assert claim_package(timezone.now()) == package.pk
+    assert claim_package(timezone.now()) is None  # claimed once
+    return build_package(package.pk, timezone.now())
+
+
+def test_a_package_carries_counts_proof_and_only_public_names_in_order(petition, tmp_path):
+    supporters(petition)
+    package = package_for(petition, "fa")
+    assert package.status == "ready" and package.names_total == package.names_done == 4
+    text = pdf_text(package.pdf)
+    assert "معلمان را آزاد کنید" in text  # the title, in Dari
+    assert "۵" in text  # five confirmed, in Persian digits
+    joined = "".join(text.split())  # long hashes wrap across lines
+    assert package.snapshot.statement["receipts"]["root"] in joined
+    assert public_key() in joined
+    positions = [text.find(name) for name in NAMED[:3]]
+    assert -1 not in positions and positions == sorted(positions), text
+    assert "Quiet Person" not in text
+    assert package.snapshot.reason == "delivery"
+    path = tmp_path / "package.json"
+    path.write_bytes(package.json)
+    status, output = hamsada_verify(path, "--key", public_key())
+    assert status == 0, output
+
+
+def test_the_csv_opens_in_spreadsheets_and_runs_no_formula(petition):
+    supporters(petition)
+    content = package_for(petition, "ps").csv.decode("utf-8")
+    assert content.startswith("\ufeff")
+    table = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    names = [row[1] for row in table[1:]]
+    assert names[:3] == NAMED[:3]
+    assert names[3] == "'" + NAMED[3]  # neutralised
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in table for cell in row)
+
+
+def test_without_names_the_package_still_counts_everyone(petition):
+    supporters(petition)
+    package = package_for(petition, "en", include_names=False)
+    text = pdf_text(package.pdf)
+    assert "Confirmed by email" in text and "Mariam" not in text and "Ada Lovelace" not in text
+    assert package.csv.decode("utf-8").count("\n") == 1  # the header only
+    assert json.loads(package.json)["snapshot"]["counts"]["confirmed"] == 5
+
+
+def test_a_withdrawn_supporter_leaves_the_next_package(petition):
+    acts = supporters(petition)
+    package_for(petition, "en")
+    withdraw_act(acts[1].pk, timezone.now())
+    second = package_for(petition, "en")
+    assert "Ada Lovelace" not in pdf_text(second.pdf)
+    assert second.snapshot.statement["receipts"]["removed"]["withdrawn"] == 1
+
+
+def test_the_worker_builds_a_requested_package_in_its_own_process(worker):
+    petition = open_petition()
+    supporters(petition)
+    package = Package.objects.create(campaign=petition, language="ps", requested_at=timezone.now())
+    built = wait_for(
+        lambda: Package.objects.filter(pk=package.pk, status__in=["ready", "failed"]).first(),
+        timeout=120,
+    )
+    assert built.status == "ready", built.error
+    assert built.names_done == built.names_total == 4
+    assert "زرغونه یوسفزۍ" in pdf_text(built.pdf)
+
+
+def test_organisers_request_packages_and_only_those_allowed_download_them(client):
+    from django.core.management import call_command
+
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    client.login(username="organiser", password="hamsada-demo")
+    campaign = open_petition(slug="for-delivery")
+    response = client.post(
+        "/en/admin/delivery/package/add/",
+        {"campaign": campaign.pk, "language": "fa", "include_names": "on"},
+    )
+    assert response.status_code == 302
+    package = Package.objects.get(campaign=campaign)
+    assert package.status == "queued" and package.requested_by.username == "organiser"
+    build_package(claim_package(timezone.now()), timezone.now())
+    listing = client.get("/fa/admin/delivery/package/").content.decode()
+    url = f"/fa/delivery/packages/{package.pk}/pdf"
+    assert url in listing
+    download = client.get(url)
+    assert download["Content-Type"] == "application/pdf"
+    assert client.get(f"/fa/delivery/packages/{package.pk}/exe").status_code == 404
+    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_campaign"))
+    client.force_login(viewer)
+    assert client.get(url).status_code == 403
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302, anonymous.content.decode()[:2000]  # to the login page
