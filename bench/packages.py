@@ -15,6 +15,10 @@ Prints a table and writes bench/results/packages.json.
   document in memory), each compiled apart, then joined with pypdf. Tried here
   only: `pip install typst`.
 - weasyprint: HTML and CSS, as the letter PDF is made; one document.
+- package: the whole package as the worker builds it (`hamsada build_package`):
+  a campaign seeded with that many named supporters in SQLite, then the
+  delivery snapshot, the PDF (fpdf2), the CSV and the JSON, names read from
+  the database in order.
 """
 
 import argparse
@@ -110,7 +114,48 @@ def run_weasyprint(count, output):
     HTML(string=html).write_pdf(str(output))
 
 
-RENDERERS = {"fpdf2": run_fpdf2, "typst": run_typst, "weasyprint": run_weasyprint}
+def run_package(count, output):
+    from django.utils import timezone
+
+    from hamsada.campaigns.models import Campaign
+    from hamsada.delivery.build import build_package, claim_package
+    from hamsada.delivery.models import Package
+
+    package = Package.objects.create(
+        campaign=Campaign.objects.get(slug="bench"), language="fa", requested_at=timezone.now()
+    )
+    started = time.perf_counter()
+    build_package(claim_package(timezone.now()), timezone.now())
+    built = Package.objects.get(pk=package.pk)
+    output.write_bytes(bytes(built.pdf))
+    sizes = {kind: len(bytes(getattr(built, kind))) for kind in ("csv", "json")}
+    print(json.dumps({"build_seconds": round(time.perf_counter() - started, 1), **sizes}))
+
+
+def seed(count, directory):
+    """A fresh SQLite database with a campaign of count named supporters."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{directory}/package-{count}.sqlite3",
+        "HAMSADA_VAR_DIR": directory,
+    }
+    hamsada = [sys.executable, "-m", "hamsada.cli"]
+    subprocess.run([*hamsada, "migrate", "-v", "0"], env=env, check=True)
+    subprocess.run(
+        [*hamsada, "seed", "--acts", str(count), "--named-every", "1"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return env
+
+
+RENDERERS = {
+    "fpdf2": run_fpdf2,
+    "typst": run_typst,
+    "weasyprint": run_weasyprint,
+    "package": run_package,
+}
 
 
 def child(renderer, count, output):
@@ -122,12 +167,16 @@ def child(renderer, count, output):
     started = time.perf_counter()
     RENDERERS[renderer](int(count), Path(output))
     print(json.dumps({"seconds": round(time.perf_counter() - started, 1)}))
+    sys.stdout.flush()
 
 
 def measure(renderer, count, directory):
     output = Path(directory) / f"{renderer}-{count}.pdf"
     command = [sys.executable, __file__, "--child", renderer, str(count), str(output)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = seed(count, directory) if renderer == "package" else None
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     _pid, status, usage = os.wait4(process.pid, 0)
     out, err = process.stdout.read(), process.stderr.read()
     if status != 0:
@@ -149,7 +198,7 @@ def main():
     if sys.argv[1:2] == ["--child"]:
         return child(*sys.argv[2:5])
     parser = argparse.ArgumentParser()
-    parser.add_argument("--renderers", default="fpdf2,typst,weasyprint")
+    parser.add_argument("--renderers", default="fpdf2,typst,weasyprint,package")
     parser.add_argument("--names", default="10000,100000")
     parser.add_argument(
         "--weasyprint-max", type=int, default=10_000, help="larger runs would take hours"

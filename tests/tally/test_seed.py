@@ -20,3 +20,15 @@ def test_seed_builds_counted_acts_on_this_database(status):
     assert recount(repair=False) == []
     call_command("seed", campaign="seeded", acts=1500, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Act.objects.filter(campaign=campaign).count() == 1500  # already there: nothing added
+
+
+def test_seeded_acts_carry_receipts_a_snapshot_can_count():
+    from django.utils import timezone
+
+    from hamsada.tally.snapshots import take_snapshot
+
+    call_command("seed", campaign="seeded", acts=300, named_every=1, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    campaign = Campaign.objects.get(slug="seeded")
+    snapshot = take_snapshot(campaign, "requested", timezone.now())
+    assert snapshot.statement["receipts"]["count"] == 300
+    assert campaign.acts.filter(show_name=True).count() == 300
