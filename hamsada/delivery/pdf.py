@@ -108,7 +108,9 @@ class PackagePDF(FPDF):
         for index, (_label, count) in enumerate(bars):
             place = len(bars) - 1 - index if self.rtl else index
             bar = height * count / top
-            self.rect(x0 + place * step + step * 0.1, y0 + height - bar, step * 0.8, bar, "F")
+            width = min(step * 0.8, 8)
+            left = x0 + place * step + (step - width) / 2
+            self.rect(left, y0 + height - bar, width, bar, "F")
         self.set_draw_color(120)
         self.line(x0, y0 + height, x0 + self.width, y0 + height)
         self.set_y(y0 + height + 1)

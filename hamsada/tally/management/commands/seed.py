@@ -95,9 +95,7 @@ class Command(BaseCommand):
         confirmed_at = "CURRENT_TIMESTAMP" if status == "confirmed" else "NULL"
         receipt = receipt if status == "confirmed" else "NULL"
         # Names in the three scripts, so that packages and lists are shaped as for real.
-        name = (
-            "CASE i %% 3 WHEN 0 THEN 'Supporter ' WHEN 1 THEN 'حامی ' ELSE 'ملاتړی ' END || i"
-        )
+        name = "CASE i %% 3 WHEN 0 THEN 'Supporter ' WHEN 1 THEN 'حامی ' ELSE 'ملاتړی ' END || i"
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
