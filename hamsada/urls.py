@@ -14,6 +14,9 @@ from hamsada.tally import views as tally
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("signing-key.txt", tally.signing_key, name="signing_key"),
+    path(
+        "delivered/<str:token>/package.<str:kind>", delivery.delivered_file, name="delivered_file"
+    ),
 ]
 if settings.BENCH_FLOOR:
     from hamsada.lib.floor import floor

@@ -152,8 +152,17 @@ def record_of(target, today):
         .prefetch_related("texts", "campaign__texts")
         .order_by("-happened_on", "-created_at")
     )
+    delivered = {}
+    for campaign_id, day in Event.objects.filter(
+        target=target, kind=Event.Kind.DELIVERY, campaign__in=campaigns
+    ).values_list("campaign_id", "happened_on"):
+        delivered[campaign_id] = max(day, delivered.get(campaign_id, day))
     rows = [
-        {"campaign": campaign, "stance": stance_in(campaign, target, responses, today)}
+        {
+            "campaign": campaign,
+            "stance": stance_in(campaign, target, responses, today),
+            "delivered_on": delivered.get(campaign.pk),
+        }
         for campaign in campaigns
     ]
     for row in rows:

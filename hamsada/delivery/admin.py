@@ -1,11 +1,15 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from hamsada.campaigns.admin import DateField
+from hamsada.delivery.actions import check_delivery, record_delivery
 from hamsada.delivery.build import summary
-from hamsada.delivery.models import Package
+from hamsada.delivery.models import Delivery, Package
 
 
 @admin.register(Package)
@@ -46,6 +50,46 @@ class PackageAdmin(admin.ModelAdmin):
                 for kind, label in (("pdf", "PDF"), ("csv", "CSV"), ("json", "JSON"))
             ),
         ) or format_html("")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DeliveryForm(forms.ModelForm):
+    class Meta:
+        model = Delivery
+        fields = ["campaign", "target", "package", "method", "address", "delivered_on", "note"]
+        field_classes = {"delivered_on": DateField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3, "dir": "auto"})}
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        proposed = Delivery(**{name: data.get(name) for name in self.Meta.fields})
+        try:
+            check_delivery(proposed)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return data
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """Each delivery goes on the campaign's timeline; an emailed one goes out
+    through the outbox with links to the package."""
+
+    form = DeliveryForm
+    list_display = ["campaign", "target", "method", "delivered_on", "package", "recorded_by"]
+    list_filter = ["method", "campaign"]
+    list_select_related = ["campaign", "target", "package", "recorded_by"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        record_delivery(obj, timezone.now(), recorded_by=request.user)
+        if obj.method == Delivery.Method.EMAIL:
+            self.message_user(request, _("The package is on its way by email."))
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -59,3 +59,55 @@ class Package(models.Model):
 
     def __str__(self):
         return f"{self.campaign} #{self.pk} ({self.language})"
+
+
+class Delivery(models.Model):
+    """A package handed to a target: emailed through the outbox, or recorded by
+    an organiser (handed over, posted). Each one is a delivery on the timeline."""
+
+    class Method(models.TextChoices):
+        EMAIL = "email", _("emailed from here")
+        HANDED = "handed", _("handed over")
+        POSTED = "posted", _("posted")
+        OTHER = "other", _("another way")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("campaign"),
+    )
+    target = models.ForeignKey(
+        "campaigns.Target", on_delete=models.PROTECT, related_name="+", verbose_name=_("target")
+    )
+    package = models.ForeignKey(
+        Package,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("package"),
+    )
+    method = models.CharField(_("how"), max_length=10, choices=Method)
+    address = models.EmailField(
+        _("email address"),
+        blank=True,
+        help_text=_("For emailing: one of the target's addresses; empty means the first."),
+    )
+    delivered_on = models.DateField(_("delivered on"))
+    note = models.TextField(_("note"), blank=True)
+    event = models.OneToOneField(
+        "campaigns.Event", on_delete=models.PROTECT, null=True, editable=False, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), editable=False)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-delivered_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.campaign} → {self.target}"

@@ -10,7 +10,7 @@ from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import F, Q
 
-from hamsada.outbox.emails import render_message
+from hamsada.outbox.emails import render_delivery, render_message
 from hamsada.outbox.models import Message
 from hamsada.participation.models import Act
 
@@ -99,6 +99,8 @@ def send_message(message, now):
 
     Returns False when the mail server could not be reached at all.
     """
+    if message.kind == Message.Kind.DELIVERY:
+        return deliver(message, now, render_delivery(message))
     act = Act.objects.select_related("campaign").get(pk=message.act_id)
     if not act.email_encrypted:
         finish(message, Message.Status.FAILED, now, error="address erased before sending")
@@ -106,8 +108,13 @@ def send_message(message, now):
     if message.kind == Message.Kind.UPDATE and not act.wants_updates:
         finish(message, Message.Status.FAILED, now, error="updates stopped before sending")
         return True
+    return deliver(message, now, render_message(message, act))
+
+
+def deliver(message, now, email):
+    """Hands one rendered email to the mail server and records what happened."""
     try:
-        mailers.default.send_messages([render_message(message, act)])
+        mailers.default.send_messages([email])
     except (smtplib.SMTPException, OSError) as error:
         # Servers quote the address back ("550 <ada@…>: no such user"); it must
         # not end up in the database unencrypted.

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from hamsada.lib.crypto import decrypt
-from hamsada.lib.text import right_to_left_lines
+from hamsada.lib.text import format_count, right_to_left_lines
 from hamsada.participation.tokens import make_token
 
 
@@ -61,6 +61,55 @@ def render_message(message, act):
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[act.email],
         headers=headers,
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def render_delivery(message):
+    """The email that delivers a package to a target: the count in words, links
+    to the package's files, and where anyone can check the count."""
+    from hamsada.delivery.models import Delivery
+    from hamsada.delivery.views import package_links
+    from hamsada.tally.verify import fingerprint
+
+    delivery = Delivery.objects.select_related(
+        "campaign__organization", "target", "package__snapshot"
+    ).get(pk=message.delivery_id)
+    package = delivery.package
+    with translation.override(message.language):
+        campaign = delivery.campaign
+        text = campaign.text_in(message.language) or campaign.texts.first()
+        statement = package.snapshot.statement
+        context = {
+            "campaign": campaign,
+            "title": text.title,
+            "target": delivery.target,
+            "organisation": campaign.organization.name,
+            "statement": statement,
+            "confirmed": format_count(statement["counts"]["confirmed"], message.language),
+            "offline": [
+                {**line, "count": format_count(line["count"], message.language)}
+                for line in statement["offline"]
+            ],
+            "links": package_links(package),
+            "verify_url": absolute(reverse("verify", args=[campaign.slug])),
+            "fingerprint": fingerprint(statement["public_key"]),
+            "language": message.language,
+            "direction": "rtl" if translation.get_language_bidi() else "ltr",
+        }
+        subject = " ".join(render_to_string("emails/delivery.subject.txt", context).split())
+        body = render_to_string("emails/delivery.txt", context)
+        html = render_to_string("emails/delivery.html", context)
+        if context["direction"] == "rtl":
+            body = right_to_left_lines(body)
+            subject = right_to_left_lines(subject)
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.address],
+        headers={"Message-ID": message.message_id, "Content-Language": message.language},
     )
     email.attach_alternative(html, "text/html")
     return email

@@ -20,6 +20,7 @@ class Message(models.Model):
         UPDATE = "update", _("Campaign news")
         ALREADY_SIGNED = "already_signed", _("Already signed")
         RECEIPT = "receipt", _("Receipt")
+        DELIVERY = "delivery", _("Delivery to a target")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -28,7 +29,13 @@ class Message(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    act = models.ForeignKey("participation.Act", on_delete=models.CASCADE, related_name="messages")
+    # About a supporter's act, or (kind "delivery") a package delivered to a target.
+    act = models.ForeignKey(
+        "participation.Act", on_delete=models.CASCADE, null=True, related_name="messages"
+    )
+    delivery = models.ForeignKey(
+        "delivery.Delivery", on_delete=models.CASCADE, null=True, related_name="messages"
+    )
     event = models.ForeignKey(
         "campaigns.Event", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
