@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from hamsada.campaigns import views as campaigns
 from hamsada.campaigns.feeds import TimelineFeed
+from hamsada.delivery import exports
 from hamsada.delivery import views as delivery
 from hamsada.outbox import views as outbox
 from hamsada.participation import views as participation
@@ -53,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("targets/<int:pk>/", campaigns.target_record, name="target"),
     path("c/<slug:slug>/verify/", tally.verify, name="verify"),
     path("delivery/packages/<int:pk>/<str:kind>", delivery.package_file, name="package_file"),
+    path("delivery/exports/<slug:slug>/supporters.csv", exports.supporters_csv, name="export"),
     path(
         "c/<slug:slug>/verify/snapshot-<int:number>.json",
         tally.snapshot_download,

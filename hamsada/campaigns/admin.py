@@ -3,7 +3,9 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -121,7 +123,15 @@ class CampaignAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "status", "organization"]
     search_fields = ["slug", "texts__title"]
-    readonly_fields = ["status", "incomplete_list", "opened_at", "closed_at", "archived_at"]
+    readonly_fields = [
+        "status",
+        "incomplete_list",
+        "opened_at",
+        "closed_at",
+        "archived_at",
+        "verification",
+        "supporters_export",
+    ]
     fieldsets = [
         (
             None,
@@ -144,6 +154,7 @@ class CampaignAdmin(admin.ModelAdmin):
             {"fields": ["individuals_may_sign", "organisations_may_sign", "sent_on"]},
         ),
         (_("History"), {"fields": ["opened_at", "closed_at", "archived_at"]}),
+        (_("Verification and exports"), {"fields": ["verification", "supporters_export"]}),
     ]
     filter_horizontal = ["targets"]
     inlines = [CampaignTextInline, PersonConcernedInline, OfflineCountInline]
@@ -197,6 +208,26 @@ class CampaignAdmin(admin.ModelAdmin):
             self.message_user(request, _("The letter is marked as sent and signing is closed."))
         else:
             super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("verification page"))
+    def verification(self, campaign):
+        if not campaign.pk:
+            return "-"
+        return format_html('<a href="{0}">{0}</a>', reverse("verify", args=[campaign.slug]))
+
+    @admin.display(description=_("supporters' email addresses"))
+    def supporters_export(self, campaign):
+        if not campaign.pk:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a><br>{}',
+            reverse("export", args=[campaign.slug]),
+            _("Download as CSV"),
+            _(
+                "Confirmed supporters who asked for news. Only for organisers with the "
+                "permission to export them; every export is recorded."
+            ),
+        )
 
     @admin.display(description=_("public in"))
     def languages_list(self, campaign):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from hamsada.campaigns.admin import DateField
 from hamsada.delivery.actions import check_delivery, record_delivery
 from hamsada.delivery.build import summary
-from hamsada.delivery.models import Delivery, Package
+from hamsada.delivery.models import Delivery, Export, Package
 
 
 @admin.register(Package)
@@ -92,4 +92,22 @@ class DeliveryAdmin(admin.ModelAdmin):
             self.message_user(request, _("The package is on its way by email."))
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """The record of personal-data exports: read only, never deleted."""
+
+    list_display = ["created_at", "user", "campaign", "what", "rows"]
+    list_filter = ["campaign", "user"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -111,3 +111,29 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.campaign} → {self.target}"
+
+
+class Export(models.Model):
+    """A record of each export of personal data: who took what, and when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        related_name="exports",
+        verbose_name=_("campaign"),
+    )
+    what = models.CharField(_("what"), max_length=200)
+    rows = models.PositiveIntegerField(_("rows"), null=True)
+    created_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("export of personal data")
+        verbose_name_plural = _("exports of personal data")
+        ordering = ["-created_at"]
+        permissions = [("export_supporters", _("Can export supporters' names and email addresses"))]
+
+    def __str__(self):
+        return f"{self.user} · {self.campaign} · {self.created_at:%Y-%m-%d %H:%M}"

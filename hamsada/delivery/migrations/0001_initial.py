@@ -16,6 +16,23 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='Export',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('what', models.CharField(max_length=200, verbose_name='what')),
+                ('rows', models.PositiveIntegerField(null=True, verbose_name='rows')),
+                ('created_at', models.DateTimeField(verbose_name='when')),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exports', to='campaigns.campaign', verbose_name='campaign')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+            ],
+            options={
+                'verbose_name': 'export of personal data',
+                'verbose_name_plural': 'exports of personal data',
+                'ordering': ['-created_at'],
+                'permissions': [('export_supporters', "Can export supporters' names and email addresses")],
+            },
+        ),
+        migrations.CreateModel(
             name='Package',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
