@@ -163,6 +163,10 @@ ADMIN_PAGES = [
     "participation/act/",
     "participation/organisationsignature/",
     "tally/snapshot/",
+    "delivery/package/",
+    "delivery/package/add/",
+    "delivery/delivery/add/",
+    "delivery/export/",
 ]
 
 

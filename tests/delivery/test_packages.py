@@ -135,3 +135,17 @@ def test_organisers_request_packages_and_only_those_allowed_download_them(client
     assert client.get(url).status_code == 403
     anonymous = Client().get(url)
     assert anonymous.status_code == 302, anonymous.content.decode()[:2000]  # to the login page
+
+
+def test_an_open_letter_names_its_organisations_before_individuals():
+    from django.core.management import call_command
+
+    from hamsada.campaigns.models import Campaign
+
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    letter = Campaign.objects.get(slug="open-letter-gender-persecution")
+    text = pdf_text(package_for(letter, "en").pdf)
+    assert "Organisations" in text
+    first_organisation = text.find("Afghan Women's Voice Network")
+    first_person = text.find("Mariam Ahmadi")
+    assert -1 < first_organisation < first_person, text
