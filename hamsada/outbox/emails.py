@@ -43,26 +43,34 @@ def render_message(message, act):
 
             context["entry"] = entry_for(message.event)
             context["event_url"] = f"{context['campaign_url']}#{context['entry'].key}"
-        subject = render_to_string(f"emails/{message.kind}.subject.txt", context)
-        body = render_to_string(f"emails/{message.kind}.txt", context)
-        subject = " ".join(subject.split())
-        if context["direction"] == "rtl":
-            body = right_to_left_lines(body)
-            subject = right_to_left_lines(subject)  # even when it starts with "UA 118.20"
-        html = render_to_string(f"emails/{message.kind}.html", context)
-    headers = {"Message-ID": message.message_id, "Content-Language": message.language}
-    if message.event_id:
-        # One-click unsubscribe (RFC 8058): mail programs POST to this link.
-        headers["List-Unsubscribe"] = f"<{context['stop_updates_url']}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers = {}
+        if message.event_id:
+            # One-click unsubscribe (RFC 8058): mail programs POST to this link.
+            headers["List-Unsubscribe"] = f"<{context['stop_updates_url']}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        return compose(message, context, act.email, headers)
+
+
+def compose(message, context, to, headers=()):
+    """The email of message.kind's three templates, in the active language; in
+    Dari and Pashto the plain text and subject open each line right to left."""
+    subject = " ".join(render_to_string(f"emails/{message.kind}.subject.txt", context).split())
+    body = render_to_string(f"emails/{message.kind}.txt", context)
+    if context["direction"] == "rtl":
+        body = right_to_left_lines(body)
+        subject = right_to_left_lines(subject)  # even when it starts with "UA 118.20"
     email = EmailMultiAlternatives(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[act.email],
-        headers=headers,
+        to=[to],
+        headers={
+            "Message-ID": message.message_id,
+            "Content-Language": message.language,
+            **dict(headers),
+        },
     )
-    email.attach_alternative(html, "text/html")
+    email.attach_alternative(render_to_string(f"emails/{message.kind}.html", context), "text/html")
     return email
 
 
@@ -98,18 +106,4 @@ def render_delivery(message):
             "language": message.language,
             "direction": "rtl" if translation.get_language_bidi() else "ltr",
         }
-        subject = " ".join(render_to_string("emails/delivery.subject.txt", context).split())
-        body = render_to_string("emails/delivery.txt", context)
-        html = render_to_string("emails/delivery.html", context)
-        if context["direction"] == "rtl":
-            body = right_to_left_lines(body)
-            subject = right_to_left_lines(subject)
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[delivery.address],
-        headers={"Message-ID": message.message_id, "Content-Language": message.language},
-    )
-    email.attach_alternative(html, "text/html")
-    return email
+        return compose(message, context, delivery.address)
