@@ -211,7 +211,8 @@ def confirm_operation(tokens):
         if status != 200 or not match:
             raise HTTPError(f"confirm page {status}")
         status, _ = await session.call("POST", path, {"csrfmiddlewaretoken": match[1]})
-        if status == 302:
+        # 200: confirmed now, the thanks page with its receipt; 302: confirmed already.
+        if status in (200, 302):
             return act_id
         raise HTTPError(f"confirm {status}")
 
