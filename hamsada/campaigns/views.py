@@ -20,6 +20,7 @@ from hamsada.campaigns.letters import fill, letter_values, mailto, social_post, 
 from hamsada.campaigns.models import Campaign, Channel, Target
 from hamsada.campaigns.pdf import PDFUnavailable, letter_pdf
 from hamsada.campaigns.timeline import record_of, timeline
+from hamsada.lib.text import safe_cell
 from hamsada.participation.forms import CosignForm, SignForm
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.tally.actions import add_to_action_tally
@@ -444,8 +445,3 @@ def summary_csv(campaign, figures):
     for day in figures["by_day"]:
         writer.writerow([day["day"].isoformat(), day["reports"], day["confirmed"]])
     return response
-
-
-def safe_cell(value):
-    """A text cell no spreadsheet will run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

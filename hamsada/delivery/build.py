@@ -14,12 +14,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from hamsada.campaigns.views import safe_cell
 from hamsada.delivery.models import Package
 from hamsada.delivery.pdf import Cover, render
 from hamsada.lib.calendar import format_day
 from hamsada.lib.countries import country_name
-from hamsada.lib.text import format_count
+from hamsada.lib.text import format_count, safe_cell
 from hamsada.participation.models import OrganisationSignature
 from hamsada.tally.models import Snapshot
 from hamsada.tally.snapshots import counted_acts, snapshot_file, take_snapshot

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamsada.campaigns.models import Campaign
-from hamsada.campaigns.views import safe_cell
 from hamsada.delivery.models import Export
 from hamsada.lib.crypto import decrypt
+from hamsada.lib.text import safe_cell
 from hamsada.tally.snapshots import counted_acts
 
 

@@ -81,3 +81,8 @@ def direction(value: str, default: str = "ltr") -> str:
         if kind in {"R", "AL"}:
             return "rtl"
     return default
+
+
+def safe_cell(value: str) -> str:
+    """A text cell no spreadsheet will run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
