@@ -74,7 +74,7 @@ def named(campaign):
     return organisations, people
 
 
-def rows(campaign, language, calendar):
+def rows(campaign, language):
     organisations, people = named(campaign)
     number = 0
     for name_en, name_fa, name_ps, country, confirmed_at in organisations:
@@ -224,9 +224,9 @@ def build_package(package_id, now):
         def progress(done):
             Package.objects.filter(pk=package_id).update(names_done=done)
 
-        names = dated(rows(campaign, language, calendar)) if package.include_names else ()
+        names = dated(rows(campaign, language)) if package.include_names else ()
         pdf = render(cover(package, snapshot), names, progress=progress, every=PROGRESS_EVERY)
-        listed = dated(rows(campaign, language, calendar)) if package.include_names else ()
+        listed = dated(rows(campaign, language)) if package.include_names else ()
         table = names_csv(listed)
         proof = "".join(snapshot_file(snapshot)).encode()
     Package.objects.filter(pk=package_id).update(
