@@ -192,3 +192,11 @@ def test_the_language_comes_from_the_address_then_the_remembered_choice_then_the
     del client.cookies["django_language"]
     assert client.get("/", headers={"accept-language": "fa-AF,en;q=0.8"})["Location"] == "/fa/"
     assert client.get("/", headers={"accept-language": "de"})["Location"] == "/en/"
+
+
+def test_a_missing_page_links_the_same_address_in_the_other_languages(client, db):
+    page = client.get("/en/c/no-such-campaign/")
+    assert page.status_code == 404
+    content = page.content.decode()
+    assert 'hreflang="fa" href="http://127.0.0.1:8000/fa/c/no-such-campaign/"' in content
+    assert 'href="/ps/c/no-such-campaign/" lang="ps"' in content
