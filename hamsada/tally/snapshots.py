@@ -180,16 +180,16 @@ def find_receipt(campaign, code):
     if act.status != Act.Status.CONFIRMED:
         return "removed", None, None
     entry = bytes.fromhex(wanted)
-    for snapshot in campaign.snapshots.order_by("-number")[:1]:
-        listed = receipts_at(snapshot)
-        index = bisect_left(listed, entry)
-        if index < len(listed) and listed[index] == entry:
-            proof = {
-                "receipt_hash": wanted,
-                "index": index,
-                "size": len(listed),
-                "path": [h.hex() for h in merkle.inclusion_proof(listed, index)],
-                "root": snapshot.statement["receipts"]["root"],
-            }
-            return "counted", snapshot, proof
+    snapshot = campaign.snapshots.order_by("-number").first()
+    listed = receipts_at(snapshot) if snapshot else []
+    index = bisect_left(listed, entry)
+    if index < len(listed) and listed[index] == entry:
+        proof = {
+            "receipt_hash": wanted,
+            "index": index,
+            "size": len(listed),
+            "path": [h.hex() for h in merkle.inclusion_proof(listed, index)],
+            "root": snapshot.statement["receipts"]["root"],
+        }
+        return "counted", snapshot, proof
     return "next", None, None

@@ -51,6 +51,7 @@ def verify(request, slug):
         else:
             status = 400
     snapshots = list(campaign.snapshots.order_by("-number"))
+    key = public_key()
     context = {
         "campaign": campaign,
         "text": text,
@@ -59,8 +60,8 @@ def verify(request, slug):
         "counts": totals(campaign.pk),
         "form": form,
         "result": result,
-        "public_key": public_key(),
-        "fingerprint": fingerprint(public_key()),
+        "public_key": key,
+        "fingerprint": fingerprint(key),
     }
     return render(request, "tally/verify.html", context, status=status)
 

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         self.stdout.write("Worker started.")
-        next_schedule = 0.0
+        next_schedule = next_build_check = 0.0
         self.build = None  # (package id, process)
         while self.running:
             close_old_connections()
@@ -50,7 +50,10 @@ class Command(BaseCommand):
                     next_schedule = time.monotonic() + schedule_seconds
                     for snapshot in take_due_snapshots(timezone.now()):
                         log.info("worker: snapshot %s taken", snapshot)
-                self.tend_build()
+                if time.monotonic() >= next_build_check:
+                    # A package build takes minutes; looking once a second is plenty.
+                    next_build_check = time.monotonic() + 1
+                    self.tend_build()
             except DatabaseError as error:
                 # The database restarting or busy is no reason to stop sending:
                 # claimed messages come back when their lease ends.
