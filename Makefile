@@ -50,9 +50,13 @@ faults: setup
 	$(BIN)/python bench/faults.py postgres --outage 20
 	$(BIN)/python bench/faults.py two-servers
 
+# Style, then the layers (pyproject.toml, docs/architecture.md), then that
+# every model change has its migration.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	HAMSADA_VAR_DIR="$$(mktemp -d)" $(BIN)/hamsada makemigrations --check --dry-run -v 1
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

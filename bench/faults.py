@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.load import TOKEN, HTTPError, open_loop  # noqa: E402
 from bench.run import RESULTS, Server, check_recount, hamsada, machine, prepare_environment  # noqa: E402
-from tests.smtp import SMTPServer  # noqa: E402
+from hamsada.ops.mailsink import SMTPServer  # noqa: E402
 
 
 class Traffic:

@@ -118,7 +118,7 @@ def run_package(count, output):
     from django.utils import timezone
 
     from hamsada.campaigns.models import Campaign
-    from hamsada.delivery.build import build_package, claim_package
+    from hamsada.delivery.actions import build_package, claim_package
     from hamsada.delivery.models import Package
 
     package = Package.objects.create(

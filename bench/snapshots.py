@@ -48,8 +48,9 @@ def main():
     from hamsada.campaigns.models import Campaign
     from hamsada.participation.actions import withdraw_act
     from hamsada.participation.models import Act
-    from hamsada.tally.merkle import inclusion_proof
-    from hamsada.tally.snapshots import receipts_at, snapshot_file, take_snapshot
+    from hamsada.snapshots.actions import take_snapshot
+    from hamsada.snapshots.chain import receipts_at, snapshot_file
+    from hamsada.snapshots.merkle import inclusion_proof
 
     call_command("migrate", verbosity=0)
     results = {"acts": args.acts}

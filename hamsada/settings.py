@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "hamsada.tally",
     "hamsada.outbox",
     "hamsada.delivery",
+    "hamsada.web",
+    "hamsada.ops",
 ]
 
 MIDDLEWARE = [
@@ -49,7 +51,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "hamsada.lib.middleware.RememberLanguage",
+    "hamsada.web.middleware.RememberLanguage",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -57,7 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "hamsada.urls"
+ROOT_URLCONF = "hamsada.web.urls"
 WSGI_APPLICATION = "hamsada.wsgi.application"
 
 TEMPLATES = [
@@ -71,7 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hamsada.lib.context.languages",
+                "hamsada.web.context.languages",
             ],
             "builtins": ["hamsada.lib.templatetags"],
         },

@@ -1,14 +1,13 @@
 import os
 import subprocess
 import sys
-import time
 
 import pytest
-from django.db import connection
 
 from hamsada.lib.env import smtp_options
+from hamsada.ops.mailsink import SMTPServer
 from tests import factories
-from tests.smtp import SMTPServer
+from tests.helpers import database_url
 
 # Playwright's sync API runs an event loop in the test thread; the live server's
 # database calls from the same thread are safe.
@@ -63,17 +62,6 @@ def smtp_mailer(settings, smtp_server):
     return smtp_server
 
 
-def database_url():
-    """The test database, as a URL another process can open."""
-    config = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{config['NAME']}"
-    return (
-        f"postgres://{config['USER']}:{config['PASSWORD']}@{config['HOST'] or '127.0.0.1'}:"
-        f"{config['PORT'] or 5432}/{config['NAME']}"
-    )
-
-
 @pytest.fixture
 def worker(transactional_db, smtp_server, live_server):
     """The real background worker, in its own process, sending to the loopback SMTP server."""
@@ -100,16 +88,6 @@ def worker(transactional_db, smtp_server, live_server):
     output, _ = process.communicate(timeout=30)
     print("Worker output:\n" + output)  # shown by pytest when a test fails
     assert "Traceback" not in output, output
-
-
-def wait_for(condition, timeout=60.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"gave up waiting after {timeout} s")
 
 
 @pytest.fixture(scope="session")

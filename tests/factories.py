@@ -2,7 +2,10 @@
 
 from django.utils import timezone
 
+from hamsada.campaigns.actions import open_campaign
 from hamsada.campaigns.models import Campaign, CampaignText, Target
+from hamsada.delivery.actions import build_package, claim_package
+from hamsada.delivery.models import Package
 from hamsada.organizations.models import Organization
 from hamsada.participation.actions import confirm_act, record_act
 from hamsada.participation.models import Act
@@ -45,7 +48,7 @@ def draft_petition(slug="free-the-teachers", languages=("en", "fa", "ps"), **fie
 
 def open_petition(slug="free-the-teachers", languages=("en", "fa", "ps"), **fields):
     campaign = draft_petition(slug, languages, **fields)
-    campaign.open(timezone.now())
+    open_campaign(campaign, timezone.now())
     return campaign
 
 
@@ -79,7 +82,7 @@ def sign_data(**overrides):
 
 def open_urgent_action():
     """The demo urgent action: two officials with every kind of channel, en/fa/ps."""
-    from hamsada.campaigns.demo import SLUG, load_urgent_action
+    from hamsada.ops.demo.urgent_action import SLUG, load_urgent_action
 
     load_urgent_action(organization())
     return Campaign.objects.get(slug=SLUG)
@@ -99,7 +102,7 @@ def open_letter(slug="letter-to-the-court", **fields):
 
 def demo_open_letter():
     """The demo open letter: approved organisations, co-signers and a timeline."""
-    from hamsada.campaigns.demo_letter import SLUG, load_open_letter
+    from hamsada.ops.demo.open_letter import SLUG, load_open_letter
 
     load_open_letter(organization())
     return Campaign.objects.get(slug=SLUG)
@@ -122,3 +125,29 @@ def organisation_signature(
         now=timezone.now(),
         organisation=OrganisationSignature(name_en=name_en, **names),
     )
+
+
+NAMED = ["مریم رحیمی", "Ada Lovelace", "زرغونه یوسفزۍ", '=HYPERLINK("http://x.example")']
+
+
+def named_supporters(campaign):
+    """Four confirmed supporters who chose to be named, in three scripts, then one who did not."""
+    acts = [
+        confirmed_signature(campaign, email=f"n{i}@example.org", name=name, show_name=True,
+                            country="AF")
+        for i, name in enumerate(NAMED)
+    ]  # fmt: skip
+    confirmed_signature(campaign, email="quiet@example.org", name="Quiet Person")
+    return acts
+
+
+def built_package(campaign, language="fa", include_names=True):
+    package = Package.objects.create(
+        campaign=campaign,
+        language=language,
+        include_names=include_names,
+        requested_at=timezone.now(),
+    )
+    assert claim_package(timezone.now()) == package.pk
+    assert claim_package(timezone.now()) is None  # claimed once
+    return build_package(package.pk, timezone.now())

@@ -15,9 +15,8 @@ PASHTO_LETTERS = "ټډړږښګڼۍې"
 def characters_used():
     sources = [
         *HAMSADA.glob("locale/*/LC_MESSAGES/django.po"),
-        HAMSADA / "campaigns" / "demo.py",
-        HAMSADA / "campaigns" / "demo_letter.py",
-        HAMSADA / "campaigns" / "management" / "commands" / "demo.py",
+        *(HAMSADA / "ops" / "demo").glob("*.py"),
+        HAMSADA / "ops" / "management" / "commands" / "demo.py",
         HAMSADA / "lib" / "calendar.py",
     ]
     text = "".join(path.read_text() for path in sources) + PASHTO_LETTERS

@@ -6,8 +6,8 @@ import subprocess
 import sys
 import urllib.request
 
-from tests.conftest import wait_for
-from tests.smtp import free_port
+from hamsada.ops.mailsink import free_port
+from tests.helpers import wait_for
 
 
 def answers(url):

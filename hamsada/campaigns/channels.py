@@ -12,7 +12,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from hamsada.lib.text import western_digits
-from hamsada.participation.forms import validate_email
+from hamsada.lib.validators import validate_email
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{4,30}$")
 X_HANDLE = re.compile(r"^@?([A-Za-z0-9_]{1,15})$")

@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from hamsada.campaigns.channels import channel_handle, channel_link, check_channel
+from hamsada.campaigns.letters import check_merge_fields
+from hamsada.lib import sql
 
 
 class Target(models.Model):
@@ -109,18 +113,12 @@ class Channel(models.Model):
         return f"{self.get_kind_display()}: {self.value}"
 
     def clean(self):
-        from hamsada.campaigns.channels import check_channel
-
         self.value = check_channel(self.kind, self.value)
 
     def link(self):
-        from hamsada.campaigns.channels import channel_link
-
         return channel_link(self.kind, self.value)
 
     def handle(self):
-        from hamsada.campaigns.channels import channel_handle
-
         return channel_handle(self.kind, self.value)
 
 
@@ -221,14 +219,12 @@ class Campaign(models.Model):
     def public_in(cls, slug, language):
         """The public campaign with texts in language, or None, in one plain query:
         every signature asks, so it stays off the ORM's query builder."""
-        quote = connections["default"].ops.quote_name
-        text_table = CampaignText._meta.db_table
+        campaigns, texts = sql.name(cls), sql.name(CampaignText)
         found = cls.objects.raw(
-            "SELECT id, slug, kind, status, deadline, sent_on, individuals_may_sign "  # noqa: S608
-            f"FROM {quote(cls._meta.db_table)} "
+            "SELECT id, slug, kind, status, deadline, sent_on, individuals_may_sign, "  # noqa: S608
+            f"organisations_may_sign FROM {campaigns} "
             "WHERE slug = %s AND status IN (%s, %s) AND EXISTS ("
-            f"SELECT 1 FROM {quote(text_table)} "
-            f"WHERE {quote(text_table)}.campaign_id = {quote(cls._meta.db_table)}.id "
+            f"SELECT 1 FROM {texts} WHERE {texts}.campaign_id = {campaigns}.id "
             "AND language = %s AND complete)",
             [slug, *cls.PUBLIC_STATUSES, language],
         )
@@ -261,29 +257,14 @@ class Campaign(models.Model):
         self.status = status
         setattr(self, self.STAMPS[status], now)
 
-    def open(self, now):
-        """Opens the campaign and puts its launch on the timeline."""
+    def check_can_open(self):
+        """ValidationError (translated) unless the campaign has a complete language."""
         if not self.texts.exists():
             raise ValidationError(_("Add the campaign's text in at least one language first."))
         if not self.texts.filter(complete=True).exists():
             raise ValidationError(
                 _("No language has all of the campaign's texts yet; complete one first.")
             )
-        with transaction.atomic():
-            self.transition(self.Status.OPEN, now)
-            if not self.events.filter(kind=Event.Kind.LAUNCH).exists():
-                Event.objects.create(
-                    campaign=self,
-                    kind=Event.Kind.LAUNCH,
-                    happened_on=timezone.localdate(now),
-                    created_at=now,
-                )
-
-    def close(self, now):
-        self.transition(self.Status.CLOSED, now)
-
-    def archive(self, now):
-        self.transition(self.Status.ARCHIVED, now)
 
     # Texts
 
@@ -299,6 +280,11 @@ class Campaign(models.Model):
             if text.language == language and text.complete:
                 return text
         return None
+
+    def text_for(self, language):
+        """The text to show a reader of language: theirs if complete, else the
+        first there is (an email or a link can outlive a language's texts)."""
+        return self.text_in(language) or min(self.texts.all(), key=lambda t: t.pk, default=None)
 
     def incomplete(self):
         """[(language, [labels of the fields it lacks])] for each incomplete language."""
@@ -401,8 +387,6 @@ class CampaignText(models.Model):
         return [line.strip() for line in self.demands.splitlines() if line.strip()]
 
     def clean(self):
-        from hamsada.campaigns.letters import check_merge_fields
-
         for field in ["letter_subject", "letter", "phone_script", "social_post"]:
             check_merge_fields(self, field)
 

@@ -18,7 +18,7 @@ class PDFUnavailable(Exception):
 def letter_pdf(context):
     # Imported here so that a server without Pango still serves every page.
     try:
-        from weasyprint import HTML, URLFetcher
+        from weasyprint import HTML, URLFetcher  # noqa: PLC0415
     except OSError as error:
         raise PDFUnavailable from error
 

@@ -7,7 +7,7 @@ from datetime import date
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from hamsada.campaigns.models import Event, Target
+from hamsada.campaigns.models import Campaign, Event, Target
 from hamsada.lib.text import format_count, isolate
 
 SILENCE = "no_response"
@@ -139,8 +139,6 @@ def stance_in(campaign, target, responses, today):
 def record_of(target, today):
     """Every public campaign that addressed target, newest first, each with
     target's latest stance in it, and all its responses over time."""
-    from hamsada.campaigns.models import Campaign
-
     campaigns = list(
         target.campaigns.filter(status__in=Campaign.PUBLIC_STATUSES)
         .prefetch_related("texts")

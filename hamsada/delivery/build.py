@@ -1,6 +1,6 @@
-"""Building delivery packages: claimed by the worker, built by `hamsada
-build_package ID` in a process of its own (so a 100,000-name PDF neither holds
-up email nor keeps its memory), names streamed from the database in order."""
+"""What a delivery package holds: its cover (counts, countries, a chart, the
+proof), the names in order, streamed from the database, and the CSV of them.
+The package's lifecycle (claimed, built, failed, requeued) is in actions.py."""
 
 import csv
 import io
@@ -9,51 +9,20 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncDate
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from hamsada.delivery.models import Package
-from hamsada.delivery.pdf import Cover, render
+from hamsada.delivery.pdf import Cover
 from hamsada.lib.calendar import format_day
 from hamsada.lib.countries import country_name
+from hamsada.lib.links import absolute_url
 from hamsada.lib.text import format_count, safe_cell
-from hamsada.participation.models import OrganisationSignature
-from hamsada.tally.models import Snapshot
-from hamsada.tally.snapshots import counted_acts, snapshot_file, take_snapshot
-from hamsada.tally.verify import fingerprint
+from hamsada.participation.models import Act, OrganisationSignature
+from hamsada.snapshots.verify import fingerprint
 
-# A build that has not finished after this long is taken to have died.
-LEASE = timedelta(hours=2)
 PROGRESS_EVERY = 1000
-
-
-def claim_package(now):
-    """The id of the next package to build, claimed for this worker, or None.
-    A build that ran past its lease (its process died) is taken up again."""
-    waiting = Package.objects.filter(status=Package.Status.QUEUED).order_by("requested_at")
-    stale = Package.objects.filter(status=Package.Status.BUILDING, started_at__lt=now - LEASE)
-    for candidates in (waiting, stale):
-        for package in candidates[:5]:
-            claimed = candidates.filter(pk=package.pk).update(
-                status=Package.Status.BUILDING, started_at=now, names_done=0
-            )
-            if claimed:
-                return package.pk
-    return None
-
-
-def fail_package(package_id, error):
-    Package.objects.filter(pk=package_id, status=Package.Status.BUILDING).update(
-        status=Package.Status.FAILED, error=error[:300]
-    )
-
-
-def requeue_package(package_id):
-    Package.objects.filter(pk=package_id, status=Package.Status.BUILDING).update(
-        status=Package.Status.QUEUED, started_at=None, names_done=0
-    )
 
 
 def named(campaign):
@@ -65,8 +34,8 @@ def named(campaign):
         .iterator(chunk_size=2000)
     )
     people = (
-        counted_acts(campaign)
-        .filter(show_name=True)
+        Act.objects.filter(campaign=campaign)
+        .named()
         .order_by("confirmed_at", "pk")
         .values_list("name", "affiliation", "country", "confirmed_at")
         .iterator(chunk_size=2000)
@@ -120,7 +89,7 @@ def cover(package, snapshot):
         ((code, count) for code, count in counts["countries"].items()), key=lambda item: -item[1]
     )
     day = format_day(snapshot.taken_at, language, calendar_of(campaign))
-    verify_url = settings.SITE_URL + reverse("verify", args=[campaign.slug])
+    verify_url = absolute_url("verify", campaign.slug)
     return Cover(
         language=language,
         title=text.title,
@@ -169,7 +138,8 @@ def calendar_of(campaign):
 def chart(campaign, language):
     """Confirmations per day, or per week or month when that would be too many bars."""
     days = list(
-        counted_acts(campaign)
+        Act.objects.filter(campaign=campaign)
+        .confirmed_individuals()
         .annotate(day=TruncDate("confirmed_at"))
         .values("day")
         .annotate(count=Count("pk"))
@@ -198,45 +168,6 @@ def names_csv(rows_in_order):
     for number, name, detail, country, day in rows_in_order:
         writer.writerow([number, safe_cell(name), safe_cell(detail or ""), country, day])
     return out.getvalue().encode("utf-8")
-
-
-def build_package(package_id, now):
-    """Builds a claimed package: a delivery snapshot, then the three files."""
-    package = Package.objects.select_related("campaign__organization").get(pk=package_id)
-    campaign = package.campaign
-    language = package.language
-    with translation.override(language):
-        snapshot = take_snapshot(
-            campaign, Snapshot.Reason.DELIVERY, now, taken_by=package.requested_by
-        )
-        calendar = calendar_of(campaign)
-        total = 0
-        if package.include_names:
-            total = OrganisationSignature.shown(campaign).count() + (
-                counted_acts(campaign).filter(show_name=True).count()
-            )
-        Package.objects.filter(pk=package_id).update(snapshot=snapshot, names_total=total)
-
-        def dated(source):
-            for number, name, detail, country, confirmed_at in source:
-                yield number, name, detail, country, format_day(confirmed_at, language, calendar)
-
-        def progress(done):
-            Package.objects.filter(pk=package_id).update(names_done=done)
-
-        names = dated(rows(campaign, language)) if package.include_names else ()
-        pdf = render(cover(package, snapshot), names, progress=progress, every=PROGRESS_EVERY)
-        listed = dated(rows(campaign, language)) if package.include_names else ()
-        table = names_csv(listed)
-        proof = "".join(snapshot_file(snapshot)).encode()
-    Package.objects.filter(pk=package_id).update(
-        status=Package.Status.READY,
-        pdf=pdf,
-        csv=table,
-        json=proof,
-        finished_at=timezone.now(),
-    )
-    return Package.objects.get(pk=package_id)
 
 
 def summary(package):

@@ -8,6 +8,7 @@ Afghanistan, nor are Iranian Gregorian names (ژانویه for January).
 """
 
 import jdatetime
+from django.utils import timezone
 
 from hamsada.lib.text import localize_digits
 
@@ -62,8 +63,6 @@ def format_day(day, language, calendar=BOTH):
     """A date in words, e.g. "۷ قوس ۱۴۰۵ (۲۸ نومبر ۲۰۲۶)" or "28 November 2026"."""
     language = language if language in SOLAR_MONTHS else "en"
     if hasattr(day, "date"):  # a datetime: its local day
-        from django.utils import timezone
-
         day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
     year, month, number = solar_hijri(day)
     solar = f"{number} {SOLAR_MONTHS[language][month - 1]} {year}"

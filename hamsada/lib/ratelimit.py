@@ -9,11 +9,11 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def allow(request, scope, limit, window):
-    """True while this client has made at most limit calls in scope this window."""
+def allow(client, scope, limit, window):
+    """True while client (an address) has made at most limit calls in scope this window."""
     if limit <= 0:
         return True
-    key = f"rate:{scope}:{client_digest(client_address(request))}"
+    key = f"rate:{scope}:{client_digest(client)}"
     cache.add(key, 0, timeout=window)
     try:
         return cache.incr(key) <= limit

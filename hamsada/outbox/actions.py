@@ -1,8 +1,13 @@
-"""Queueing and sending email. The outbox table is the queue."""
+"""The outbox: one queue for everything the instance sends, claimed by
+workers and handed to the handler that the owning app registered for each
+kind. It knows no other app: a message is about an act, a delivery or an
+event only through its foreign keys."""
 
 import logging
 import re
 import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,9 +15,8 @@ from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import F, Q
 
-from hamsada.outbox.emails import render_delivery, render_message
+from hamsada.lib import sql
 from hamsada.outbox.models import Message
-from hamsada.participation.models import Act
 
 log = logging.getLogger(__name__)
 ADDRESS = re.compile(r"[^\s<>'\"]+@[^\s<>'\"]+")
@@ -26,33 +30,85 @@ UNREACHABLE = (
 )
 
 
-def queue_email(act, kind, now):
-    """Queues one email about act, unless the act already had its share.
+class Skip(Exception):
+    """Raised by a renderer when a message must not go out after all (its
+    address was erased, its supporter stopped updates); the reason is recorded."""
 
-    Call inside the act's transaction: the message commits with the act or not
-    at all. Counts against MAX_EMAILS_PER_ACT with a conditional UPDATE, so no
-    address gets more than that many emails for one act, however often it signs.
-    Returns the Message, or None when the limit is reached.
-    """
-    allowed = Act.objects.filter(pk=act.pk, emails_sent__lt=settings.MAX_EMAILS_PER_ACT).update(
-        emails_sent=F("emails_sent") + 1
+
+def send_emails(emails):
+    mailers.default.send_messages(emails)
+
+
+@dataclass(frozen=True)
+class Handler:
+    """How one kind of message goes out: render makes what to send from the
+    message (or raises Skip); send hands a list of those to their transport and
+    raises OSError or smtplib.SMTPException when it cannot. Email for now;
+    another transport (a webhook) registers its own send."""
+
+    render: Callable
+    send: Callable = send_emails
+
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def register(kind, render, send=send_emails):
+    """Called by the app that owns a kind of message, from its AppConfig.ready()."""
+    HANDLERS[kind] = Handler(render, send)
+
+
+def queue(kind, *, language, now, act=None, delivery=None, event=None, secret=""):
+    """Queues one message. Call inside the transaction of the change it is
+    about: the message commits with it or not at all. Returns the Message."""
+    message = Message(
+        kind=kind,
+        priority=Message.PRIORITY[kind],
+        act=act,
+        delivery=delivery,
+        event=event,
+        language=language,
+        secret=secret,
+        next_attempt_at=now,
+        created_at=now,
     )
-    if not allowed:
-        return None
-    return Message.objects.create(
-        act=act, kind=kind, language=act.language, next_attempt_at=now, created_at=now
-    )
+    sql.insert(message)
+    return message
+
+
+def queue_batch(kind, recipients, *, now, event=None, batch_size=1000):
+    """Queues one message of kind for each (act_id, language) in recipients, in
+    batches. Returns how many were queued."""
+    queued = 0
+    batch = []
+    for act_id, language in recipients:
+        batch.append(
+            Message(
+                kind=kind,
+                priority=Message.PRIORITY[kind],
+                act_id=act_id,
+                event=event,
+                language=language,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        if len(batch) == batch_size:
+            queued += len(Message.objects.bulk_create(batch))
+            batch = []
+    return queued + len(Message.objects.bulk_create(batch))
 
 
 def claim_due_messages(now, limit=20):
-    """Claims up to limit messages that are due, each for exactly one worker.
+    """Claims up to limit messages that are due, most urgent kinds first, each
+    for exactly one worker.
 
     Also reclaims messages whose lease ran out (a worker died while sending).
     """
     due = Message.objects.filter(
         Q(status=Message.Status.QUEUED) | Q(status=Message.Status.SENDING),
         next_attempt_at__lte=now,
-    ).order_by("next_attempt_at")[:limit]
+    ).order_by("priority", "next_attempt_at")[:limit]
     claimed = []
     # One short write transaction for the batch: on SQLite, writes outside a
     # transaction would contend with signers in SQLite's busy loop.
@@ -80,8 +136,8 @@ def is_permanent(error):
 
 
 def send_claimed(messages, now):
-    """Sends claimed messages in turn. When the mail server cannot be reached,
-    the rest go back to the queue untried, instead of each failing in turn."""
+    """Sends claimed messages in turn. When the server cannot be reached, the
+    rest go back to the queue untried, instead of each failing in turn."""
     for index, message in enumerate(messages):
         if not send_message(message, now):
             rest = [later.pk for later in messages[index + 1 :]]
@@ -95,37 +151,33 @@ def send_claimed(messages, now):
 
 
 def send_message(message, now):
-    """Sends one claimed message; records success, a retry with back-off, or failure.
+    """Renders and sends one claimed message through its kind's handler;
+    records success, a retry with back-off, or failure.
 
-    Returns False when the mail server could not be reached at all.
+    Returns False when the server could not be reached at all.
     """
-    if message.kind == Message.Kind.DELIVERY:
-        return deliver(message, now, render_delivery(message))
-    act = Act.objects.select_related("campaign").get(pk=message.act_id)
-    if not act.email_encrypted:
-        finish(message, Message.Status.FAILED, now, error="address erased before sending")
+    handler = HANDLERS.get(message.kind)
+    if handler is None:
+        finish(message, Message.Status.FAILED, now, error=f"nothing sends {message.kind}")
         return True
-    if message.kind == Message.Kind.UPDATE and not act.wants_updates:
-        finish(message, Message.Status.FAILED, now, error="updates stopped before sending")
-        return True
-    return deliver(message, now, render_message(message, act))
-
-
-def deliver(message, now, email):
-    """Hands one rendered email to the mail server and records what happened."""
     try:
-        mailers.default.send_messages([email])
+        rendered = handler.render(message)
+    except Skip as reason:
+        finish(message, Message.Status.FAILED, now, error=str(reason))
+        return True
+    try:
+        handler.send([rendered])
     except (smtplib.SMTPException, OSError) as error:
         # Servers quote the address back ("550 <ada@…>: no such user"); it must
         # not end up in the database unencrypted.
         text = ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")[:300]
         if is_permanent(error) or message.attempts >= MAX_ATTEMPTS:
-            log.warning("email %s failed for good: %s", message.pk, type(error).__name__)
+            log.warning("message %s failed for good: %s", message.pk, type(error).__name__)
             finish(message, Message.Status.FAILED, now, error=text)
         else:
             first = settings.OUTBOX_RETRY_SECONDS
             delay = timedelta(seconds=min(first * 2 ** (message.attempts - 1), 6 * 3600))
-            log.warning("email %s: %s; retrying in %s", message.pk, type(error).__name__, delay)
+            log.warning("message %s: %s; retrying in %s", message.pk, type(error).__name__, delay)
             with transaction.atomic():
                 Message.objects.filter(pk=message.pk).update(
                     status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text

@@ -6,12 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Message(models.Model):
-    """An email to send, written in the same transaction as the act it is about.
+    """Something to send (an email, for now), written in the same transaction as
+    the change it is about.
 
     This table is the queue: the worker claims due rows with a conditional
     UPDATE and a lease, so a crashed worker's messages are picked up again.
-    The text is rendered only when sending, in the recipient's language; the
-    address is read from the act, so the outbox holds no personal data.
+    The text is rendered only when sending, in the recipient's language, by the
+    renderer the owning app registered for its kind (outbox.actions.register);
+    a supporter's address is read from the act, so the outbox holds no
+    personal data.
     """
 
     class Kind(models.TextChoices):
@@ -21,6 +24,17 @@ class Message(models.Model):
         ALREADY_SIGNED = "already_signed", _("Already signed")
         RECEIPT = "receipt", _("Receipt")
         DELIVERY = "delivery", _("Delivery to a target")
+
+    # Lower goes first: what a supporter is waiting for on the other side of a
+    # page ("check your email") before a package, and both before news.
+    PRIORITY = {
+        Kind.CONFIRM: 0,
+        Kind.CONFIRM_REPORT: 0,
+        Kind.ALREADY_SIGNED: 0,
+        Kind.RECEIPT: 0,
+        Kind.DELIVERY: 1,
+        Kind.UPDATE: 2,
+    }
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -41,6 +55,7 @@ class Message(models.Model):
     )
     language = models.CharField(_("language"), max_length=5)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0, editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"))
     created_at = models.DateTimeField(_("created"))
@@ -53,7 +68,7 @@ class Message(models.Model):
     class Meta:
         verbose_name = _("email")
         verbose_name_plural = _("emails")
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [models.Index(fields=["status", "priority", "next_attempt_at"])]
         constraints = [
             # Announcing an event twice must not email anyone twice.
             models.UniqueConstraint(fields=["act", "event"], name="one_email_per_event")

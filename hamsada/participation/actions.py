@@ -8,15 +8,38 @@ together, so what a supporter was told has happened is what the database holds.
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, F, Value, When
 
-from hamsada.campaigns.actions import stamp_milestones
-from hamsada.lib import crypto, rows
-from hamsada.outbox.actions import queue_email
+from hamsada.campaigns.models import Event
+from hamsada.lib import crypto, sql
+from hamsada.outbox.actions import queue, queue_batch
 from hamsada.outbox.models import Message
 from hamsada.participation.models import Act, OrganisationSignature, ReportedAction
-from hamsada.tally.actions import add_to_action_tally, add_to_tally
+from hamsada.tally.actions import add_to_action_tally, add_to_tally, stamp_milestones
 from hamsada.tally.receipts import new_receipt
+
+# Emails that answer what someone did on the site with an address: anyone can
+# cause them, so no act gets more than MAX_EMAILS_PER_ACT of them. A receipt
+# follows a confirmation once, and updates carry their own stop link.
+ACKNOWLEDGEMENTS = {
+    Message.Kind.CONFIRM,
+    Message.Kind.CONFIRM_REPORT,
+    Message.Kind.ALREADY_SIGNED,
+}
+
+
+def email_supporter(act, kind, now, secret=""):
+    """Queues one email to act's supporter, in act.language. Acknowledgements
+    count against MAX_EMAILS_PER_ACT with a conditional UPDATE, so however
+    often an address signs, its act gets no more than that many. Call inside
+    the act's transaction. Returns the Message, or None past the limit."""
+    if kind in ACKNOWLEDGEMENTS:
+        allowed = Act.objects.filter(pk=act.pk, emails_sent__lt=settings.MAX_EMAILS_PER_ACT).update(
+            emails_sent=F("emails_sent") + 1
+        )
+        if not allowed:
+            return None
+    return queue(kind, act=act, language=act.language, now=now, secret=secret)
 
 
 def record_act(
@@ -81,31 +104,21 @@ def record_act(
         language=language,
         note=note,
         created_at=now,
-        emails_sent=1 if email else 0,
     )
     with transaction.atomic():
-        if not rows.insert(act, unless_exists_on=("campaign", "email_digest")):
+        if not sql.insert(act, unless_exists_on=("campaign", "email_digest")):
             existing = Act.objects.get(campaign=campaign, email_digest=digest)
             # Answer in the language the supporter is using now.
             existing.language = language
-            queue_email(existing, Message.Kind.ALREADY_SIGNED, now)
+            email_supporter(existing, Message.Kind.ALREADY_SIGNED, now)
             return existing
         if email:
-            rows.insert(
-                Message(
-                    act=act,
-                    kind=(
-                        Message.Kind.CONFIRM_REPORT
-                        if kind == Act.Kind.REPORT
-                        else Message.Kind.CONFIRM
-                    ),
-                    language=language,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
+            confirm = (
+                Message.Kind.CONFIRM_REPORT if kind == Act.Kind.REPORT else Message.Kind.CONFIRM
             )
+            email_supporter(act, confirm, now)
         for target_id, channel in sorted(set(actions)):
-            rows.insert(ReportedAction(act=act, target_id=target_id, channel=channel))
+            sql.insert(ReportedAction(act=act, target_id=target_id, channel=channel))
             add_to_action_tally(campaign.pk, target_id, channel, reported=1)
         if individual:
             add_to_tally(campaign.pk, country, pending=1)
@@ -142,16 +155,7 @@ def confirm_act(act_id, now):
         if counted:
             add_to_tally(act.campaign_id, act.country, confirmed=1, pending=-1)
             _count_actions(act, confirmed=1)
-            rows.insert(
-                Message(
-                    act=act,
-                    kind=Message.Kind.RECEIPT,
-                    language=act.language,
-                    secret=crypto.encrypt(code),
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-            )
+            email_supporter(act, Message.Kind.RECEIPT, now, secret=crypto.encrypt(code))
     act.receipt = code if counted else None
     if counted:
         stamp_milestones(act.campaign, now)
@@ -173,30 +177,32 @@ ERASED = {
 def withdraw_act(act_id, now):
     """Withdraws an act at its supporter's request: uncounts it and erases its
     personal data, address digest included, exactly once. Returns (act, changed)."""
-    return _remove_act(act_id, now, Act.Status.WITHDRAWN, email_digest=None, country="")
+    return _remove_act(
+        act_id, Act.Status.WITHDRAWN, withdrawn_at=now, email_digest=None, country=""
+    )
 
 
 def invalidate_act(act_id, now):
     """Invalidates a pending or confirmed act as abuse: uncounts it and erases
     it like a withdrawal, but keeps the address digest, so that the address
     cannot sign this campaign again. Returns (act, changed)."""
-    return _remove_act(act_id, now, Act.Status.INVALIDATED)
+    return _remove_act(act_id, Act.Status.INVALIDATED, invalidated_at=now)
 
 
 @transaction.atomic
-def _remove_act(act_id, now, status, **erase):
+def _remove_act(act_id, status, **stamp_and_erase):
     act = Act.objects.select_related("campaign").get(pk=act_id)
     was = act.status
     if was == Act.Status.WITHDRAWN or (
-        status == Act.Status.INVALIDATED and was not in Act.COUNTED_STATUSES
+        status == Act.Status.INVALIDATED and was not in Act.TALLIED_STATUSES
     ):
         return act, False
     changed = Act.objects.filter(pk=act_id, status=was).update(
-        status=status, withdrawn_at=now, **ERASED, **erase
+        status=status, **ERASED, **stamp_and_erase
     )
     if changed and status == Act.Status.WITHDRAWN and act.kind == Act.Kind.ORGANISATION:
         OrganisationSignature.objects.filter(act_id=act_id).update(contact_digest=None)
-    if changed and act.kind in Act.INDIVIDUAL_KINDS and was in Act.COUNTED_STATUSES:
+    if changed and act.kind in Act.INDIVIDUAL_KINDS and was in Act.TALLIED_STATUSES:
         field = "confirmed" if was == Act.Status.CONFIRMED else "pending"
         add_to_tally(act.campaign_id, act.country, **{field: -1})
         _count_actions(act, reported=-1, confirmed=-1 if was == Act.Status.CONFIRMED else 0)
@@ -220,3 +226,25 @@ def review_organisation(signature, decision, now, reviewed_by, reason=""):
         signature.review, signature.reason = decision, reason
         signature.reviewed_by, signature.reviewed_at = reviewed_by, now
     return bool(changed)
+
+
+def stop_updates(act_id):
+    """Stops update emails to an act's supporter. Returns whether anything changed."""
+    return bool(Act.objects.filter(pk=act_id, wants_updates=True).update(wants_updates=False))
+
+
+@transaction.atomic
+def announce_event(event, now):
+    """Queues an email about event to every supporter who confirmed and asked
+    for updates, in their language, once: a second call queues nothing.
+    Returns how many emails were queued."""
+    if not Event.objects.filter(pk=event.pk, announced_at=None).update(announced_at=now):
+        return 0
+    event.announced_at = now
+    subscribers = (
+        Act.objects.filter(campaign_id=event.campaign_id)
+        .subscribed()
+        .values_list("pk", "language")
+        .iterator(chunk_size=2000)
+    )
+    return queue_batch(Message.Kind.UPDATE, subscribers, now=now, event=event)

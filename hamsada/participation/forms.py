@@ -1,7 +1,6 @@
 from io import BytesIO
 
 from django import forms
-from django.core.validators import EmailValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
@@ -10,13 +9,9 @@ from PIL import Image, ImageOps
 
 from hamsada.lib.countries import CODES, country_choices
 from hamsada.lib.text import clean_line
+from hamsada.lib.validators import validate_email
 
 COUNTRY_CODES = frozenset(CODES)
-# Built once: each EmailValidator compiles its own regular expressions, which
-# cost more than the rest of a signature put together.
-validate_email = EmailValidator(
-    message=_("Please write a valid email address, like name@example.org.")
-)
 
 
 class CountrySelect(forms.Select):

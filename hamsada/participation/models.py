@@ -6,6 +6,32 @@ from hamsada.campaigns.models import Channel
 from hamsada.lib import crypto
 
 
+class ActQuerySet(models.QuerySet):
+    """The words for groups of acts, used everywhere acts are counted or listed."""
+
+    def tallied(self):
+        """Pending or confirmed: what the counters (tally) hold."""
+        return self.filter(status__in=Act.TALLIED_STATUSES)
+
+    def confirmed_individuals(self):
+        """Confirmed by email, individuals: what a snapshot counts and a receipt
+        proves (organisations are listed by name and counted apart)."""
+        return self.filter(status=Act.Status.CONFIRMED, kind__in=Act.INDIVIDUAL_KINDS)
+
+    def named(self):
+        """Confirmed supporters who chose to be named publicly. Individuals only,
+        without asking: an organisation's contact is never shown by name, and
+        leaving the kind out keeps the query on the indexes below."""
+        return self.filter(status=Act.Status.CONFIRMED, show_name=True)
+
+    def subscribed(self):
+        """Confirmed supporters who asked for updates, but not the contacts of
+        organisations an organiser rejected."""
+        return self.filter(status=Act.Status.CONFIRMED, wants_updates=True).exclude(
+            organisation__review=OrganisationSignature.Review.REJECTED
+        )
+
+
 class Act(models.Model):
     """One supporter act: a petition signature, an urgent-action report or an
     open-letter co-signature. Every kind goes through the same pipeline:
@@ -24,7 +50,7 @@ class Act(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         INVALIDATED = "invalidated", _("Invalidated as abuse")
 
-    COUNTED_STATUSES = [Status.PENDING, Status.CONFIRMED]
+    TALLIED_STATUSES = [Status.PENDING, Status.CONFIRMED]
     # Organisations are counted apart, once an organiser approves them.
     INDIVIDUAL_KINDS = [Kind.SIGNATURE, Kind.REPORT, Kind.COSIGNATURE]
 
@@ -52,13 +78,14 @@ class Act(models.Model):
     emails_sent = models.PositiveSmallIntegerField(_("emails queued"), default=0, editable=False)
     created_at = models.DateTimeField(_("signed"), editable=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
-    withdrawn_at = models.DateTimeField(
-        _("withdrawn or invalidated"), null=True, blank=True, editable=False
-    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True, editable=False)
     # SHA-256 of the receipt code given on confirmation; the code itself is not kept.
     receipt_hash = models.CharField(  # noqa: DJ001
         max_length=64, null=True, unique=True, editable=False
     )
+
+    objects = ActQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("supporter act")
@@ -84,7 +111,8 @@ class Act(models.Model):
     def recent_public(cls, campaign, limit=10):
         """The latest confirmed supporters who chose to be named."""
         return (
-            cls.objects.filter(campaign=campaign, show_name=True, status=cls.Status.CONFIRMED)
+            cls.objects.filter(campaign=campaign)
+            .named()
             .order_by("-confirmed_at")
             .only("name", "affiliation", "country", "confirmed_at")[:limit]
         )

@@ -1,9 +1,13 @@
 """Signed links for confirming and withdrawing an act and for stopping its updates."""
 
 from django.conf import settings
-from django.core import signing
 
-PURPOSES = {
+from hamsada.lib import links
+from hamsada.lib.links import BadToken, ExpiredToken
+
+__all__ = ["BadToken", "ExpiredToken", "make_token", "read_token"]
+
+MAX_AGES = {
     "confirm": lambda: settings.CONFIRM_LINK_MAX_AGE,
     "withdraw": lambda: settings.WITHDRAW_LINK_MAX_AGE,
     # Stopping updates must work from any update email, however old.
@@ -11,23 +15,10 @@ PURPOSES = {
 }
 
 
-class BadToken(Exception):
-    """The link was forged, mangled or used for another purpose."""
-
-
-class ExpiredToken(Exception):
-    """The link was genuine but is too old."""
-
-
 def make_token(act, purpose):
-    return signing.dumps(act.pk, salt=f"hamsada.act.{purpose}", compress=False)
+    return links.make_token(act.pk, f"act.{purpose}")
 
 
 def read_token(token, purpose):
     """The act id in a link made by make_token for this purpose."""
-    try:
-        return signing.loads(token, salt=f"hamsada.act.{purpose}", max_age=PURPOSES[purpose]())
-    except signing.SignatureExpired:
-        raise ExpiredToken from None
-    except signing.BadSignature:
-        raise BadToken from None
+    return links.read_token(token, f"act.{purpose}", MAX_AGES[purpose]())

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import expect
 
-from hamsada.campaigns.demo_letter import SLUG
 from hamsada.campaigns.models import Target
+from hamsada.ops.demo.open_letter import SLUG
 from hamsada.participation.models import Act, OrganisationSignature
-from tests.browser.helpers import confirm_from_email, watch_hosts
+from tests.helpers import confirm_from_email, watch_hosts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,13 +7,16 @@ from playwright.sync_api import expect
 
 from hamsada.lib.crypto import public_key
 from hamsada.tally.models import Snapshot
-from tests.browser.helpers import confirm_from_email, watch_hosts
-from tests.browser.test_right_to_left import OVERFLOW
-from tests.browser.test_signing import sign
-from tests.conftest import wait_for
 from tests.factories import open_petition
-from tests.smtp import text_of
-from tests.tally.test_snapshots import hamsada_verify
+from tests.helpers import (
+    OVERFLOW,
+    confirm_from_email,
+    hamsada_verify,
+    text_of,
+    wait_for,
+    watch_hosts,
+)
+from tests.helpers import sign_in_browser as sign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

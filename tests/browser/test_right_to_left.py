@@ -13,6 +13,7 @@ from hamsada.campaigns.models import Campaign, Target
 from hamsada.outbox.actions import claim_due_messages, send_message
 from hamsada.participation.tokens import make_token
 from tests.factories import pending_signature
+from tests.helpers import OVERFLOW
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +38,6 @@ WESTERN_DIGITS = """() => {
   }
   return found;
 }"""
-OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def public_pages():

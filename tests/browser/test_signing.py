@@ -7,21 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from hamsada.tally.models import totals
-from tests.browser.helpers import confirm_from_email, watch_hosts
-from tests.conftest import wait_for
 from tests.factories import open_petition
-from tests.smtp import link_in
+from tests.helpers import confirm_from_email, link_in, wait_for, watch_hosts
+from tests.helpers import sign_in_browser as sign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign(page, url, email, name="Ada Lovelace", country="AF"):
-    page.goto(url)
-    page.locator("#id_name").fill(name)
-    page.locator("#id_email").fill(email)
-    page.locator("#id_country").select_option(country)
-    page.locator("#id_consent").check()
-    page.locator("form button[type=submit]").click()
 
 
 def test_sign_and_confirm_in_english(page, live_server, worker, smtp_server):

@@ -7,9 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from hamsada.tally.models import ActionTally
-from tests.browser.helpers import confirm_from_email, watch_hosts
-from tests.campaigns.test_urgent_actions import pdf_text
 from tests.factories import ambassador, open_urgent_action, president
+from tests.helpers import confirm_from_email, pdf_text, watch_hosts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

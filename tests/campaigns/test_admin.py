@@ -11,7 +11,7 @@ from hamsada.outbox.models import Message
 from hamsada.participation.actions import confirm_act
 from hamsada.participation.models import OrganisationSignature
 from tests.factories import confirmed_signature, draft_petition
-from tests.participation.test_reports import report
+from tests.helpers import report_on
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,14 @@ def test_an_organiser_adds_an_official_with_a_checked_channel(client, organiser)
 def test_saving_a_new_update_publishes_it_and_queues_the_emails(client, organiser):
     campaign = Campaign.objects.get(kind="urgent_action")
     ambassador = Target.objects.get(name__startswith="Ambassador")
-    report(client, (ambassador, "email"), email="u@example.org", wants_updates="on", consent="on")
+    report_on(
+        client,
+        "/en/c/ua-defender-detained/report/",
+        (ambassador, "email"),
+        email="u@example.org",
+        wants_updates="on",
+        consent="on",
+    )
     act = campaign.acts.get()
     confirm_act(act.pk, timezone.now())
     client.login(username="organiser", password="hamsada-demo")

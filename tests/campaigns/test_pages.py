@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from hamsada.campaigns.actions import close_campaign
 from tests.factories import confirmed_signature, draft_petition, open_petition, pending_signature
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_a_language_the_campaign_lacks_says_so_and_links_the_others(client):
 
 def test_a_closed_petition_shows_no_form(client):
     campaign = open_petition()
-    campaign.close(timezone.now())
+    close_campaign(campaign, timezone.now())
     page = client.get("/en/c/free-the-teachers/").content.decode()
     assert "csrfmiddlewaretoken" not in page
     assert "closed" in page

@@ -13,13 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone, translation
 
-from hamsada.campaigns.actions import add_event, announce_event, milestones
+from hamsada.campaigns.actions import add_event
 from hamsada.campaigns.models import Event, EventText, Target
 from hamsada.campaigns.timeline import record_of, timeline
-from hamsada.outbox.emails import render_message
 from hamsada.outbox.models import Message
-from hamsada.participation.actions import confirm_act, withdraw_act
+from hamsada.participation.actions import announce_event, confirm_act, withdraw_act
+from hamsada.participation.emails import render_act_email
 from hamsada.participation.models import Act
+from hamsada.tally.actions import milestones
 from hamsada.tally.models import totals
 from tests.factories import confirmed_signature, draft_petition, open_petition, pending_signature
 
@@ -173,11 +174,11 @@ def test_the_email_about_a_response_names_the_stance_and_offers_one_click_unsubs
     two_targets,
 ):
     campaign, minister, _envoy = two_targets
-    act = subscriber(campaign, "dari@example.org", language="fa")
+    subscriber(campaign, "dari@example.org", language="fa")
     response = respond(campaign, minister, Event.Stance.DENIED, DUE, quote="Baseless.")
     EventText.objects.create(event=response, language="fa", title="وزیر اتهام‌ها را رد کرد")
     announce_event(response, timezone.now())
-    email = render_message(Message.objects.get(event=response), act)
+    email = render_act_email(Message.objects.get(event=response))
     assert "وزیر اتهام‌ها را رد کرد" in email.subject
     assert "Baseless." in email.body and f"#event-{response.pk}" in email.body
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

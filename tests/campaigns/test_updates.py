@@ -7,13 +7,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from hamsada.campaigns.actions import add_event, announce_event
+from hamsada.campaigns.actions import add_event
 from hamsada.campaigns.models import Event, EventText
 from hamsada.outbox.models import Message
-from hamsada.participation.actions import confirm_act, record_act
+from hamsada.participation.actions import announce_event, confirm_act, record_act
 from hamsada.participation.models import Act
-from tests.conftest import wait_for
 from tests.factories import open_urgent_action
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

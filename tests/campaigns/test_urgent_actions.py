@@ -5,17 +5,18 @@ import csv
 import io
 from urllib.parse import parse_qs, urlsplit
 
-import pypdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from hamsada.campaigns.actions import open_campaign
 from hamsada.campaigns.channels import channel_link, check_channel
 from hamsada.campaigns.letters import MAILTO_LIMIT, SOCIAL_LIMIT, fill, letter_values, mailto
 from hamsada.campaigns.letters import social_post as make_post
 from hamsada.campaigns.models import Campaign, CampaignText, Channel, PersonConcerned
 from hamsada.tally.models import ActionTally
 from tests.factories import ambassador, draft_petition, open_urgent_action, president
+from tests.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -217,10 +218,6 @@ def test_urgent_action_texts_keep_their_merge_fields_in_every_language():
         assert "{salutation}" in text.letter
 
 
-def pdf_text(content):
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
-
-
 @pytest.mark.parametrize(
     ("language", "words"),
     [
@@ -304,7 +301,7 @@ def test_a_campaign_complete_in_no_language_cannot_open(db):
     english.letter = "Dear {target_name}"
     english.save()
     with pytest.raises(ValidationError):
-        campaign.open(timezone.now())
+        open_campaign(campaign, timezone.now())
 
 
 def test_a_number_typed_in_persian_digits_is_kept_in_western_ones():

@@ -12,9 +12,8 @@ from hamsada.campaigns.models import Channel, Target
 from hamsada.delivery.actions import record_delivery
 from hamsada.delivery.models import Delivery, Package
 from hamsada.outbox.models import Message
-from tests.delivery.test_packages import package_for, supporters
-from tests.outbox.test_sending import send_due
-from tests.smtp import html_of, text_of
+from tests.factories import built_package, named_supporters
+from tests.helpers import html_of, send_due, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +38,11 @@ def test_a_delivery_by_hand_goes_on_the_timeline(client, petition):
 
 
 def test_a_package_is_emailed_to_the_target_with_links_that_work(client, smtp_mailer, petition):
-    supporters(petition)
+    named_supporters(petition)
     petition.offline_counts.create(
         source="paper", name="Herat sheets", count=1200, collected_on="2026-11-01"
     )
-    package = package_for(petition, "fa")
+    package = built_package(petition, "fa")
     minister = petition.targets.get()
     Channel.objects.create(target=minister, kind="email", value="minister@justice.example")
     sent = record_delivery(
@@ -73,8 +72,8 @@ def test_a_package_is_emailed_to_the_target_with_links_that_work(client, smtp_ma
     ],
 )
 def test_a_delivery_that_cannot_be_made_is_refused(petition, fields, problem):
-    supporters(petition)
-    ready = package_for(petition, "en")
+    named_supporters(petition)
+    ready = built_package(petition, "en")
     queued = Package.objects.create(campaign=petition, language="en", requested_at=timezone.now())
     other = Target.objects.create(name="Someone else")
     choices = {"ready": ready, "queued": queued, "other": other}

@@ -9,12 +9,10 @@ from django.utils import timezone
 
 from hamsada.delivery.models import Package
 from hamsada.lib.crypto import public_key
+from hamsada.snapshots.actions import take_snapshot
 from hamsada.tally.models import Snapshot
-from hamsada.tally.snapshots import take_snapshot
-from tests.conftest import wait_for
 from tests.factories import open_petition, sign_data
-from tests.smtp import link_in, text_of
-from tests.tally.test_snapshots import hamsada_verify
+from tests.helpers import hamsada_verify, link_in, text_of, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,45 +11,19 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
 
-from hamsada.delivery.build import build_package, claim_package
+from hamsada.delivery.actions import build_package, claim_package
 from hamsada.delivery.models import Package
 from hamsada.lib.crypto import public_key
 from hamsada.participation.actions import withdraw_act
-from tests.campaigns.test_urgent_actions import pdf_text
-from tests.conftest import wait_for
-from tests.factories import confirmed_signature, open_petition
-from tests.tally.test_snapshots import hamsada_verify
+from tests.factories import NAMED, built_package, named_supporters, open_petition
+from tests.helpers import hamsada_verify, pdf_text, wait_for
 
 pytestmark = pytest.mark.django_db
 
-NAMED = ["مریم رحیمی", "Ada Lovelace", "زرغونه یوسفزۍ", '=HYPERLINK("http://x.example")']
-
-
-def supporters(campaign):
-    acts = [
-        confirmed_signature(campaign, email=f"n{i}@example.org", name=name, show_name=True,
-                            country="AF")
-        for i, name in enumerate(NAMED)
-    ]  # fmt: skip
-    confirmed_signature(campaign, email="quiet@example.org", name="Quiet Person")
-    return acts
-
-
-def package_for(campaign, language="fa", include_names=True):
-    package = Package.objects.create(
-        campaign=campaign,
-        language=language,
-        include_names=include_names,
-        requested_at=timezone.now(),
-    )
-    assert claim_package(timezone.now()) == package.pk
-    assert claim_package(timezone.now()) is None  # claimed once
-    return build_package(package.pk, timezone.now())
-
 
 def test_a_package_carries_counts_proof_and_only_public_names_in_order(petition, tmp_path):
-    supporters(petition)
-    package = package_for(petition, "fa")
+    named_supporters(petition)
+    package = built_package(petition, "fa")
     assert package.status == "ready" and package.names_total == package.names_done == 4
     text = pdf_text(package.pdf)
     assert "معلمان را آزاد کنید" in text  # the title, in Dari
@@ -68,8 +42,8 @@ def test_a_package_carries_counts_proof_and_only_public_names_in_order(petition,
 
 
 def test_the_csv_opens_in_spreadsheets_and_runs_no_formula(petition):
-    supporters(petition)
-    content = package_for(petition, "ps").csv.decode("utf-8")
+    named_supporters(petition)
+    content = built_package(petition, "ps").csv.decode("utf-8")
     assert content.startswith("\ufeff")
     table = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
     names = [row[1] for row in table[1:]]
@@ -79,8 +53,8 @@ def test_the_csv_opens_in_spreadsheets_and_runs_no_formula(petition):
 
 
 def test_without_names_the_package_still_counts_everyone(petition):
-    supporters(petition)
-    package = package_for(petition, "en", include_names=False)
+    named_supporters(petition)
+    package = built_package(petition, "en", include_names=False)
     text = pdf_text(package.pdf)
     assert "Confirmed by email" in text and "Mariam" not in text and "Ada Lovelace" not in text
     assert package.csv.decode("utf-8").count("\n") == 1  # the header only
@@ -88,17 +62,17 @@ def test_without_names_the_package_still_counts_everyone(petition):
 
 
 def test_a_withdrawn_supporter_leaves_the_next_package(petition):
-    acts = supporters(petition)
-    package_for(petition, "en")
+    acts = named_supporters(petition)
+    built_package(petition, "en")
     withdraw_act(acts[1].pk, timezone.now())
-    second = package_for(petition, "en")
+    second = built_package(petition, "en")
     assert "Ada Lovelace" not in pdf_text(second.pdf)
     assert second.snapshot.statement["receipts"]["removed"]["withdrawn"] == 1
 
 
 def test_the_worker_builds_a_requested_package_in_its_own_process(worker):
     petition = open_petition()
-    supporters(petition)
+    named_supporters(petition)
     package = Package.objects.create(campaign=petition, language="ps", requested_at=timezone.now())
     built = wait_for(
         lambda: Package.objects.filter(pk=package.pk, status__in=["ready", "failed"]).first(),
@@ -144,7 +118,7 @@ def test_an_open_letter_names_its_organisations_before_individuals():
 
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     letter = Campaign.objects.get(slug="open-letter-gender-persecution")
-    text = pdf_text(package_for(letter, "en").pdf)
+    text = pdf_text(built_package(letter, "en").pdf)
     assert "Organisations" in text
     first_organisation = text.find("Afghan Women's Voice Network")
     first_person = text.find("Mariam Ahmadi")

@@ -40,7 +40,7 @@ def test_the_dev_outbox_refuses_paths_outside_it(client, dev_outbox):
 def test_the_dev_outbox_is_not_mounted_in_production(client, db):
     import importlib
 
-    from hamsada import urls
+    from hamsada.web import urls
 
     with override_settings(DEV_OUTBOX=False):
         importlib.reload(urls)

@@ -10,15 +10,9 @@ from hamsada.outbox.actions import claim_due_messages, send_claimed, send_messag
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import withdraw_act
 from tests.factories import pending_signature
-from tests.smtp import html_of, link_in, text_of
+from tests.helpers import html_of, link_in, send_due, text_of
 
 pytestmark = pytest.mark.django_db
-
-
-def send_due(now=None):
-    now = now or timezone.now()
-    for message in claim_due_messages(now):
-        send_message(message, now)
 
 
 def test_the_confirmation_email_is_in_the_signer_language_and_direction(petition):

@@ -7,9 +7,8 @@ import pytest
 from django.test import Client
 
 from hamsada.tally.models import totals
-from tests.conftest import wait_for
 from tests.factories import open_petition, sign_data
-from tests.smtp import link_in, text_of
+from tests.helpers import link_in, text_of, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

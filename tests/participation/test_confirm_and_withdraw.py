@@ -7,22 +7,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from hamsada.campaigns.actions import close_campaign
 from hamsada.participation.actions import confirm_act
 from hamsada.participation.models import Act
+from hamsada.participation.recount import recount
 from hamsada.participation.tokens import make_token
-from hamsada.tally.actions import recount
 from hamsada.tally.models import Tally, totals
 from tests.factories import confirmed_signature, open_petition, pending_signature, sign_data
+from tests.helpers import confirm_url, withdraw_url
 
 pytestmark = pytest.mark.django_db
-
-
-def confirm_url(act, language="en"):
-    return f"/{language}/confirm/{make_token(act, 'confirm')}/"
-
-
-def withdraw_url(act, language="en"):
-    return f"/{language}/withdraw/{make_token(act, 'withdraw')}/"
 
 
 def test_opening_the_link_only_asks_mail_scanners_cannot_confirm(client, petition):
@@ -172,6 +166,6 @@ def test_a_withdrawn_signature_cannot_be_confirmed_but_the_address_can_sign_agai
 
 def test_links_keep_working_after_the_petition_closes(client, petition):
     act = pending_signature(petition)
-    petition.close(timezone.now() + timedelta(seconds=1))
+    close_campaign(petition, timezone.now() + timedelta(seconds=1))
     client.post(confirm_url(act))
     assert totals(petition.pk)["confirmed"] == 1

@@ -12,12 +12,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from PIL import Image
 
-from hamsada.campaigns.actions import announce_event, mark_letter_sent
+from hamsada.campaigns.actions import mark_letter_sent
 from hamsada.campaigns.models import Campaign, Event
 from hamsada.outbox.models import Message
-from hamsada.participation.actions import confirm_act, review_organisation, withdraw_act
+from hamsada.participation.actions import (
+    announce_event,
+    confirm_act,
+    review_organisation,
+    withdraw_act,
+)
 from hamsada.participation.models import Act, OrganisationSignature
-from hamsada.tally.actions import recount
+from hamsada.participation.recount import recount
 from hamsada.tally.models import totals
 from tests.factories import draft_petition, open_letter, organisation_signature, sign_data
 

@@ -4,12 +4,14 @@ signature, with three figures kept apart and exact per official and channel."""
 import pytest
 from django.utils import timezone
 
+from hamsada.campaigns.actions import close_campaign
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import confirm_act, withdraw_act
 from hamsada.participation.models import Act, ReportedAction
-from hamsada.tally.actions import recount
+from hamsada.participation.recount import recount
 from hamsada.tally.models import ActionTally, totals
 from tests.factories import ambassador, open_petition, open_urgent_action, president
+from tests.helpers import report_on
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +24,7 @@ def figures(campaign, target, channel):
 
 
 def report(client, *actions, **fields):
-    return client.post(
-        REPORT, {"actions": [f"{t.pk}:{channel}" for t, channel in actions], **fields}
-    )
+    return report_on(client, REPORT, *actions, **fields)
 
 
 def test_a_report_without_email_is_counted_as_not_confirmed(client):
@@ -116,7 +116,7 @@ def test_a_petition_takes_no_reports(client):
 
 def test_a_closed_urgent_action_takes_no_reports(client):
     campaign = open_urgent_action()
-    campaign.close(timezone.now())
+    close_campaign(campaign, timezone.now())
     response = report(client, (ambassador(), "email"))
     assert response.status_code == 409
     assert not Act.objects.exists()

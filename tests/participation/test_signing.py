@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from hamsada.campaigns.actions import close_campaign
 from hamsada.lib import crypto
 from hamsada.outbox.models import Message
 from hamsada.participation.models import Act
@@ -120,7 +121,7 @@ def test_names_are_stored_without_direction_tricks_but_with_zwnj(client, petitio
 def test_a_closed_petition_refuses_signatures(client, petition):
     from django.utils import timezone
 
-    petition.close(timezone.now())
+    close_campaign(petition, timezone.now())
     response = client.post(SIGN_URL, sign_data())
     assert response.status_code == 409
     assert Act.objects.count() == 0

@@ -2,7 +2,7 @@
 
 import pytest
 
-from hamsada.tally import merkle
+from hamsada.snapshots import merkle
 
 # The reference inputs and the roots of the first n of them (n = 0..8).
 INPUTS = [bytes.fromhex(h) for h in ["", "00", "10", "2021", "3031", "40414243",

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from hamsada.tally.models import Tally, totals
-from tests.conftest import database_url
 from tests.factories import confirmed_signature, open_petition, pending_signature
+from tests.helpers import database_url
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from hamsada.campaigns.models import Campaign
 from hamsada.participation.models import Act
-from hamsada.tally.actions import recount
+from hamsada.participation.recount import recount
 from hamsada.tally.models import totals
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +25,7 @@ def test_seed_builds_counted_acts_on_this_database(status):
 def test_seeded_acts_carry_receipts_a_snapshot_can_count():
     from django.utils import timezone
 
-    from hamsada.tally.snapshots import take_snapshot
+    from hamsada.snapshots.actions import take_snapshot
 
     call_command("seed", campaign="seeded", acts=300, named_every=1, stdout=open("/dev/null", "w"))  # noqa: SIM115
     campaign = Campaign.objects.get(slug="seeded")

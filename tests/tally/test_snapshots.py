@@ -4,8 +4,6 @@ and any tampering makes it fail."""
 
 import base64
 import json
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -16,17 +14,15 @@ from hamsada.lib.crypto import public_key
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import invalidate_act, withdraw_act
 from hamsada.participation.models import Act
-from hamsada.tally import merkle
-from hamsada.tally.actions import recount
+from hamsada.participation.recount import recount
+from hamsada.snapshots import merkle
+from hamsada.snapshots.actions import take_due_snapshots, take_snapshot
+from hamsada.snapshots.chain import find_receipt
+from hamsada.snapshots.verify import canonical, digest
 from hamsada.tally.models import Snapshot, totals
 from hamsada.tally.receipts import receipt_hash
-from hamsada.tally.snapshots import find_receipt, take_due_snapshots, take_snapshot
-from hamsada.tally.verify import canonical, digest
-from tests.conftest import wait_for
 from tests.factories import confirmed_signature, open_petition, pending_signature
-from tests.outbox.test_sending import send_due
-from tests.participation.test_confirm_and_withdraw import confirm_url
-from tests.smtp import text_of
+from tests.helpers import confirm_url, hamsada_verify, send_due, text_of, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -117,17 +113,6 @@ def download(client, campaign, number, tmp_path):
     path = tmp_path / f"snapshot-{number}.json"
     path.write_bytes(b"".join(response.streaming_content))
     return path
-
-
-def hamsada_verify(*args):
-    result = subprocess.run(
-        [sys.executable, "-m", "hamsada.cli", "verify", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PATH": "/usr/bin:/bin", "HAMSADA_LANGUAGE": "en"},  # no settings, no database
-    )
-    return result.returncode, result.stdout + result.stderr
 
 
 @pytest.fixture

@@ -1,0 +1,64 @@
+"""A real SMTP server on loopback that keeps what it receives, for tests,
+benchmarks and fault tests; it can refuse mail on request."""
+
+import email
+import email.policy
+import socket
+
+from aiosmtpd.controller import Controller
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Recorder:
+    def __init__(self):
+        self.messages = []
+        self.refuse_with = None  # e.g. "451 4.3.0 Try again later"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_with:
+            return self.refuse_with
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        return "250 Message accepted"
+
+
+class SMTPServer:
+    def __init__(self):
+        self.recorder = Recorder()
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=free_port())
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+    @property
+    def port(self):
+        return self.controller.port
+
+    @property
+    def url(self):
+        return f"smtp://127.0.0.1:{self.port}"
+
+    @property
+    def messages(self):
+        return self.recorder.messages
+
+    def restart(self):
+        """Starts again on the same port after controller.stop(): a server back up."""
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def refuse(self, reply):
+        self.recorder.refuse_with = reply

@@ -1,0 +1,54 @@
+"""The emails to supporters about their acts: confirm, already signed,
+receipt and campaign updates, rendered when the worker sends them."""
+
+from django.utils import translation
+
+from hamsada.campaigns.timeline import entry_for
+from hamsada.lib.crypto import decrypt
+from hamsada.lib.links import absolute_url
+from hamsada.outbox.actions import Skip, register
+from hamsada.outbox.emails import compose
+from hamsada.outbox.models import Message
+from hamsada.participation.models import Act
+from hamsada.participation.tokens import make_token
+
+
+def render_act_email(message):
+    act = Act.objects.select_related("campaign").get(pk=message.act_id)
+    if not act.email_encrypted:
+        raise Skip("address erased before sending")
+    if message.kind == Message.Kind.UPDATE and not act.wants_updates:
+        raise Skip("updates stopped before sending")
+    with translation.override(message.language):
+        campaign = act.campaign
+        context = {
+            "act": act,
+            "campaign": campaign,
+            "title": campaign.text_for(message.language).title,
+            "confirm_url": absolute_url("confirm", make_token(act, "confirm")),
+            "withdraw_url": absolute_url("withdraw", make_token(act, "withdraw")),
+            "campaign_url": absolute_url("campaign", campaign.slug),
+            "stop_updates_url": absolute_url("stop_updates", make_token(act, "stop_updates")),
+        }
+        if message.kind == Message.Kind.RECEIPT:
+            context["receipt"] = decrypt(message.secret) if message.secret else ""
+            context["verify_url"] = absolute_url("verify", campaign.slug)
+        headers = {}
+        if message.event_id:
+            context["entry"] = entry_for(message.event)
+            context["event_url"] = f"{context['campaign_url']}#{context['entry'].key}"
+            # One-click unsubscribe (RFC 8058): mail programs POST to this link.
+            headers["List-Unsubscribe"] = f"<{context['stop_updates_url']}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        return compose(message, context, act.email, headers)
+
+
+def register_renderers():
+    for kind in (
+        Message.Kind.CONFIRM,
+        Message.Kind.CONFIRM_REPORT,
+        Message.Kind.ALREADY_SIGNED,
+        Message.Kind.RECEIPT,
+        Message.Kind.UPDATE,
+    ):
+        register(kind, render_act_email)

@@ -1,0 +1,359 @@
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from hamsada.campaigns.actions import (
+    add_event,
+    archive_campaign,
+    close_campaign,
+    mark_letter_sent,
+    open_campaign,
+)
+from hamsada.campaigns.models import (
+    Campaign,
+    CampaignText,
+    Channel,
+    Event,
+    EventText,
+    PersonConcerned,
+    Salutation,
+    Target,
+)
+from hamsada.lib.text import clean_text, format_count, join_list, western_digits
+from hamsada.participation.actions import announce_event
+from hamsada.snapshots.actions import take_snapshot
+from hamsada.tally.models import OfflineCount, Snapshot, totals
+
+
+class DateField(forms.DateField):
+    """A date typed with Persian or Western digits, e.g. ۲۰۲۶-۱۱-۲۸."""
+
+    def to_python(self, value):
+        return super().to_python(western_digits(value) if isinstance(value, str) else value)
+
+
+# Every date an organiser types in these screens.
+DATES = {models.DateField: {"form_class": DateField}}
+
+admin.site.site_header = _("Hamsada administration")
+admin.site.site_title = _("Hamsada")
+admin.site.index_title = _("Campaigns and supporters")
+
+
+class CampaignTextInline(admin.StackedInline):
+    model = CampaignText
+    extra = 0
+    min_num = 1
+    # Each text follows its own language's direction, whatever the admin's language.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"dir": "auto", "size": 80})},
+        models.TextField: {"widget": forms.Textarea(attrs={"dir": "auto", "rows": 6})},
+    }
+
+
+def transition_action(verb, label):
+    def action(modeladmin, request, queryset):
+        now = timezone.now()
+        for campaign in queryset:
+            try:
+                verb(campaign, now)
+            except ValidationError as error:
+                modeladmin.message_user(request, f"{campaign}: {error.messages[0]}", messages.ERROR)
+            else:
+                modeladmin.message_user(
+                    request,
+                    _("%(campaign)s is now %(status)s.")
+                    % {"campaign": campaign, "status": campaign.get_status_display()},
+                )
+
+    action.__name__ = verb.__name__.replace("_campaign", "_campaigns")
+    return admin.action(description=label, permissions=["change"])(action)
+
+
+class PersonConcernedInline(admin.TabularInline):
+    model = PersonConcerned
+    extra = 0
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"dir": "auto"})},
+        models.TextField: {"widget": forms.Textarea(attrs={"dir": "auto", "rows": 2})},
+    }
+
+
+class CampaignForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        sent_on = data.get("sent_on")
+        if sent_on and sent_on != self.initial.get("sent_on"):
+            if self.instance.status == Campaign.Status.DRAFT or not self.instance.pk:
+                self.add_error("sent_on", _("Open the letter before marking it as sent."))
+            elif data.get("kind") != Campaign.Kind.OPEN_LETTER:
+                self.add_error("sent_on", _("Only an open letter is sent this way."))
+        elif self.initial.get("sent_on") and not sent_on:
+            self.add_error("sent_on", _("A letter that was sent stays sent; correct the date."))
+        return data
+
+
+LANGUAGE_NAMES = dict(settings.LANGUAGES)
+
+
+class OfflineCountInline(admin.TabularInline):
+    """Counts collected elsewhere, shown and delivered apart from the verified count."""
+
+    model = OfflineCount
+    extra = 0
+    fields = ["source", "name", "count", "collected_on", "note"]
+    formfield_overrides = {
+        **DATES,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "dir": "auto"})},
+    }
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    formfield_overrides = DATES
+    list_display = [
+        "slug",
+        "kind",
+        "status",
+        "languages_list",
+        "incomplete_list",
+        "confirmed",
+        "goal",
+        "deadline",
+    ]
+    list_filter = ["kind", "status", "organization"]
+    search_fields = ["slug", "texts__title"]
+    readonly_fields = [
+        "status",
+        "incomplete_list",
+        "opened_at",
+        "closed_at",
+        "archived_at",
+        "verification",
+        "supporters_export",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "organization",
+                    "slug",
+                    "kind",
+                    "status",
+                    "incomplete_list",
+                    "goal",
+                    "deadline",
+                ]
+            },
+        ),
+        (_("Targets and their responses"), {"fields": ["targets", "response_due"]}),
+        (_("Urgent action"), {"fields": ["case_reference", "act_by"]}),
+        (
+            _("Open letter"),
+            {"fields": ["individuals_may_sign", "organisations_may_sign", "sent_on"]},
+        ),
+        (_("History"), {"fields": ["opened_at", "closed_at", "archived_at"]}),
+        (_("Verification and exports"), {"fields": ["verification", "supporters_export"]}),
+    ]
+    filter_horizontal = ["targets"]
+    inlines = [CampaignTextInline, PersonConcernedInline, OfflineCountInline]
+    actions = [
+        transition_action(open_campaign, _("Open the selected campaigns")),
+        transition_action(close_campaign, _("Close the selected campaigns")),
+        transition_action(archive_campaign, _("Archive the selected campaigns")),
+        "snapshot",
+    ]
+
+    @admin.action(description=_("Take a signed snapshot of the counts"), permissions=["snapshot"])
+    def snapshot(self, request, queryset):
+        now = timezone.now()
+        for campaign in queryset:
+            taken = take_snapshot(campaign, Snapshot.Reason.REQUESTED, now, taken_by=request.user)
+            self.message_user(
+                request,
+                _("Snapshot %(number)s of %(campaign)s: %(count)s receipts counted.")
+                % {
+                    "number": taken.number,
+                    "campaign": campaign.slug,
+                    "count": format_count(taken.statement["receipts"]["count"], get_language()),
+                },
+            )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is OfflineCount:
+            for instance in formset.save(commit=False):
+                instance.recorded_by = instance.recorded_by or request.user
+                instance.save()
+            for gone in formset.deleted_objects:
+                gone.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def has_snapshot_permission(self, request):
+        return request.user.has_perm("tally.add_snapshot")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("texts")
+
+    form = CampaignForm
+
+    def save_model(self, request, obj, form, change):
+        # Setting the date the letter was sent is the organiser's way to send it.
+        sent_on = obj.sent_on
+        if change and sent_on and "sent_on" in form.changed_data:
+            obj.sent_on = form.initial.get("sent_on")
+            obj.save()
+            mark_letter_sent(obj, sent_on, timezone.now(), recorded_by=request.user)
+            self.message_user(request, _("The letter is marked as sent and signing is closed."))
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("verification page"))
+    def verification(self, campaign):
+        if not campaign.pk:
+            return "-"
+        return format_html('<a href="{0}">{0}</a>', reverse("verify", args=[campaign.slug]))
+
+    @admin.display(description=_("supporters' email addresses"))
+    def supporters_export(self, campaign):
+        if not campaign.pk:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a><br>{}',
+            reverse("export", args=[campaign.slug]),
+            _("Download as CSV"),
+            _(
+                "Confirmed supporters who asked for news. Only for organisers with the "
+                "permission to export them; every export is recorded."
+            ),
+        )
+
+    @admin.display(description=_("public in"))
+    def languages_list(self, campaign):
+        return join_list(LANGUAGE_NAMES[language] for language in campaign.languages())
+
+    @admin.display(description=_("incomplete"))
+    def incomplete_list(self, campaign):
+        # A language shows only once it has every text the others have.
+        return join_list(
+            _("%(language)s lacks %(fields)s")
+            % {"language": LANGUAGE_NAMES[language], "fields": join_list(missing)}
+            for language, missing in campaign.incomplete()
+        )
+
+    @admin.display(description=_("confirmed"))
+    def confirmed(self, campaign):
+        return format_count(totals(campaign.pk)["confirmed"], get_language())
+
+
+class SalutationInline(admin.TabularInline):
+    model = Salutation
+    extra = 0
+    formfield_overrides = {models.CharField: {"widget": forms.TextInput(attrs={"dir": "auto"})}}
+
+
+class ChannelInline(admin.StackedInline):
+    model = Channel
+    extra = 0
+    fields = [("kind", "position"), "value", ("note", "last_checked")]
+    formfield_overrides = {
+        **DATES,
+        models.CharField: {"widget": forms.TextInput(attrs={"dir": "auto", "size": 60})},
+        models.TextField: {"widget": forms.Textarea(attrs={"dir": "auto", "rows": 3})},
+    }
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    formfield_overrides = DATES
+    list_display = ["name", "title", "institution", "country", "left_office_on"]
+    list_filter = ["country"]
+    search_fields = ["name", "institution"]
+    inlines = [SalutationInline, ChannelInline]
+
+
+class EventTextInline(admin.StackedInline):
+    model = EventText
+    extra = 1
+    formfield_overrides = CampaignTextInline.formfield_overrides
+
+
+class EventForm(forms.ModelForm):
+    announce = forms.BooleanField(
+        label=_("Email it to supporters who asked for updates"),
+        required=False,
+        help_text=_("Each supporter gets it once, in their language, with a link to stop."),
+    )
+
+    class Meta:
+        model = Event
+        fields = ["campaign", "kind", "happened_on", "target", "stance", "quote", "source_url"]
+        widgets = {"quote": forms.Textarea(attrs={"dir": "auto", "rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            self.fields["kind"].choices = [
+                choice for choice in Event.Kind.choices if choice[0] not in Event.AUTOMATIC
+            ]
+
+    def clean_quote(self):
+        return clean_text(self.cleaned_data["quote"]).replace("\r\n", "\n").strip()
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = DATES
+    """The timeline: organiser updates, deliveries, statements by others and
+    the targets' responses; launches and milestones are added automatically."""
+
+    form = EventForm
+    list_display = ["campaign", "happened_on", "kind", "target", "stance", "announced_at"]
+    list_filter = ["kind", "stance", "campaign"]
+    readonly_fields = ["number", "milestone", "recorded_by", "created_at", "announced_at"]
+    inlines = [EventTextInline]
+    actions = ["announce"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Stamped when saved: nothing to show on a new event.
+        return fields if obj else [f for f in fields if f not in self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+        else:
+            add_event(obj, timezone.now(), recorded_by=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        # After the texts are saved, so that the email has them.
+        super().save_related(request, form, formsets, change)
+        if form.cleaned_data.get("announce"):
+            self.report_announced(request, announce_event(form.instance, timezone.now()))
+
+    @admin.action(
+        description=_("Email the selected events to supporters who asked for updates"),
+        permissions=["change"],
+    )
+    def announce(self, request, queryset):
+        now = timezone.now()
+        self.report_announced(request, sum(announce_event(event, now) for event in queryset))
+
+    def report_announced(self, request, queued):
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s supporter will be emailed.",
+                "%(count)s supporters will be emailed.",
+                queued,
+            )
+            % {"count": queued},
+        )

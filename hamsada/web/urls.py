@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from hamsada.web.feeds import TimelineFeed
+from hamsada.web.views import acts as participation
+from hamsada.web.views import campaigns, exports, verification
+from hamsada.web.views import dev_outbox as outbox
+from hamsada.web.views import files as delivery
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("signing-key.txt", verification.signing_key, name="signing_key"),
+    path(
+        "delivered/<str:token>/package.<str:kind>", delivery.delivered_file, name="delivered_file"
+    ),
+]
+if settings.BENCH_FLOOR:
+    urlpatterns += [path("bench/", include("hamsada.ops.urls"))]
+if settings.DEV_OUTBOX:
+    urlpatterns += [
+        path("dev/outbox/", outbox.outbox, name="dev_outbox"),
+        path("dev/outbox/<str:name>", outbox.outbox_message, name="dev_outbox_message"),
+    ]
+
+urlpatterns += i18n_patterns(
+    path("", campaigns.campaign_list, name="campaign_list"),
+    path("c/<slug:slug>/", campaigns.campaign_detail, name="campaign"),
+    path("c/<slug:slug>/count.json", campaigns.campaign_count, name="campaign_count"),
+    path("c/<slug:slug>/sign/", participation.sign, name="sign"),
+    path("c/<slug:slug>/check-your-email/", participation.check_email, name="check_email"),
+    path("c/<slug:slug>/thanks/", campaigns.thanks, name="thanks"),
+    path("c/<slug:slug>/write/", campaigns.write_letter, name="write_letter"),
+    path("c/<slug:slug>/write/letter.pdf", campaigns.letter_download, name="letter_download"),
+    path("c/<slug:slug>/go/<int:channel_id>/", campaigns.go, name="go"),
+    path("c/<slug:slug>/summary/", campaigns.action_summary, name="action_summary"),
+    path("c/<slug:slug>/report/", participation.report, name="report"),
+    path("c/<slug:slug>/timeline.atom", TimelineFeed(), name="timeline_feed"),
+    path("c/<slug:slug>/signatories/", campaigns.signatories, name="signatories"),
+    path(
+        "c/<slug:slug>/organisations/sign/",
+        participation.sign_organisation,
+        name="sign_organisation",
+    ),
+    path(
+        "organisations/<int:pk>/logo.png", participation.organisation_logo, name="organisation_logo"
+    ),
+    path("targets/<int:pk>/", campaigns.target_record, name="target"),
+    path("c/<slug:slug>/verify/", verification.verify, name="verify"),
+    path("delivery/packages/<int:pk>/<str:kind>", delivery.package_file, name="package_file"),
+    path("delivery/exports/<slug:slug>/supporters.csv", exports.supporters_csv, name="export"),
+    path(
+        "c/<slug:slug>/verify/snapshot-<int:number>.json",
+        verification.snapshot_download,
+        name="snapshot_download",
+    ),
+    path("c/<slug:slug>/reported/<str:by>/", participation.reported, name="reported"),
+    path("confirm/<str:token>/", participation.confirm, name="confirm"),
+    path("withdraw/<str:token>/", participation.withdraw, name="withdraw"),
+    path("stop-updates/<str:token>/", participation.stop_updates_link, name="stop_updates"),
+    path("admin/", admin.site.urls),
+)
+
+handler500 = "hamsada.web.errors.server_error"

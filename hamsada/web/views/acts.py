@@ -1,0 +1,216 @@
+"""A supporter's acts on the site: signing, an organisation's co-signature and
+an action report (each through the one intake), then the links in their
+emails: confirm, withdraw, stop updates."""
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hamsada.campaigns.models import Campaign
+from hamsada.lib.ratelimit import client_address
+from hamsada.participation import intake
+from hamsada.participation.actions import confirm_act, stop_updates, withdraw_act
+from hamsada.participation.forms import LOGO_BYTES, OrganisationForm
+from hamsada.participation.models import Act, OrganisationSignature
+from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
+from hamsada.web.views.campaigns import public_campaign, render_campaign, thanks, urgent_action
+
+
+def submit(request, way, slug):
+    return intake.submit(
+        way,
+        slug,
+        request.POST,
+        request.FILES,
+        language=get_language(),
+        now=timezone.now(),
+        client=client_address(request),
+    )
+
+
+def slow_down(request, campaign):
+    """The page for a client over the rate limit of acts."""
+    response = render(request, "participation/slow_down.html", {"campaign": campaign}, status=429)
+    response["Retry-After"] = str(settings.SIGN_RATE_WINDOW)
+    return response
+
+
+@sensitive_post_parameters("name", "email")
+@require_POST
+def sign(request, slug):
+    submission = submit(request, intake.SIGN, slug)
+    match submission.outcome:
+        case intake.NOT_FOUND:
+            raise Http404
+        case intake.CLOSED:
+            return render_campaign(request, slug, status=409)
+        case intake.LIMITED:
+            return slow_down(request, submission.campaign)
+        case intake.INVALID:
+            return render_campaign(request, slug, form=submission.form, status=400)
+    return redirect("check_email", slug=submission.campaign.slug)
+
+
+@sensitive_post_parameters("contact_name", "email")
+@require_http_methods(["GET", "POST"])
+def sign_organisation(request, slug):
+    """An organisation asks to co-sign an open letter: its contact confirms by
+    email, then an organiser reviews it."""
+    campaign = public_campaign(slug)
+    text = campaign.text_in(get_language())
+    if campaign.kind != Campaign.Kind.OPEN_LETTER or text is None:
+        raise Http404
+    accepting = intake.ORGANISATION.accepts(campaign, timezone.now())
+    context = {"campaign": campaign, "text": text, "accepting": accepting}
+    template = "participation/sign_organisation.html"
+    if request.method == "GET":
+        return render(request, template, {**context, "form": OrganisationForm()})
+    if too_large(request):
+        # Refused before the body is read, so a huge upload costs nothing.
+        return render(
+            request,
+            template,
+            {**context, "form": OrganisationForm(), "too_large": True},
+            status=413,
+        )
+    submission = submit(request, intake.ORGANISATION, slug)
+    match submission.outcome:
+        case intake.NOT_FOUND:
+            raise Http404
+        case intake.LIMITED:
+            return slow_down(request, campaign)
+        case intake.CLOSED:
+            return render(request, template, {**context, "form": submission.form}, status=409)
+        case intake.INVALID:
+            return render(request, template, {**context, "form": submission.form}, status=400)
+    return redirect("check_email", slug=campaign.slug)
+
+
+def too_large(request):
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > LOGO_BYTES + 100_000  # the logo and the rest of the form
+
+
+@sensitive_post_parameters("name", "email", "note")
+@require_http_methods(["GET", "POST"])
+def report(request, slug):
+    """ "Tell us what you did": a report through the same pipeline as a signature."""
+    campaign, text = urgent_action(slug)
+    context = {
+        "campaign": campaign,
+        "text": text,
+        "accepting": intake.REPORT.accepts(campaign, timezone.now()),
+    }
+    if request.method == "GET":
+        form = intake.REPORT.form(campaign)
+        return render(request, "participation/report.html", {**context, "form": form})
+    submission = submit(request, intake.REPORT, slug)
+    match submission.outcome:
+        case intake.NOT_FOUND:
+            raise Http404
+        case intake.LIMITED:
+            return slow_down(request, campaign)
+        case intake.CLOSED | intake.INVALID:
+            status = 409 if submission.outcome == intake.CLOSED else 400
+            context["form"] = submission.form
+            return render(request, "participation/report.html", context, status=status)
+    by = "email" if submission.form.cleaned_data["email"] else "anonymous"
+    return redirect("reported", slug=campaign.slug, by=by)
+
+
+def organisation_logo(request, pk):
+    """An approved organisation's logo; organisers may see it while reviewing."""
+    signature = get_object_or_404(OrganisationSignature.objects.select_related("act"), pk=pk)
+    public = (
+        signature.review == OrganisationSignature.Review.APPROVED
+        and signature.act.status == Act.Status.CONFIRMED
+    )
+    reviewing = request.user.has_perm("participation.view_organisationsignature")
+    if not signature.has_logo or not (public or reviewing):
+        raise Http404
+    response = HttpResponse(bytes(signature.logo), content_type="image/png")
+    # Short, so that a rejection or withdrawal takes the logo down soon.
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    return response
+
+
+def check_email(request, slug):
+    return render(request, "participation/check_email.html", {"campaign": public_campaign(slug)})
+
+
+def reported(request, slug, by):
+    campaign = public_campaign(slug)
+    return render(
+        request,
+        "participation/reported.html",
+        {"campaign": campaign, "by_email": by == "email"},
+    )
+
+
+def act_from_link(request, token, purpose):
+    """(act, None) for a good link, or (None, error page) for a bad or expired one."""
+    try:
+        act_id = read_token(token, purpose)
+        return Act.objects.select_related("campaign").get(pk=act_id), None
+    except ExpiredToken:
+        problem = "expired"
+    except (BadToken, Act.DoesNotExist):
+        problem = "invalid"
+    return None, render(request, "participation/bad_link.html", {"problem": problem}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    act, error = act_from_link(request, token, "confirm")
+    if error:
+        return error
+    if act.status in {Act.Status.WITHDRAWN, Act.Status.INVALIDATED}:
+        return render(request, "participation/bad_link.html", {"problem": "withdrawn"}, status=410)
+    # A GET only shows a button: mail scanners that open links must not confirm.
+    if request.method == "POST" and act.status == Act.Status.PENDING:
+        act, _changed = confirm_act(act.pk, timezone.now())
+    if act.status == Act.Status.CONFIRMED and act.kind == Act.Kind.ORGANISATION:
+        return render(request, "participation/organisation_confirmed.html", {"act": act})
+    if getattr(act, "receipt", None):
+        response = thanks(request, act.campaign.slug, receipt=act.receipt)
+        add_never_cache_headers(response)
+        return response
+    if act.status == Act.Status.CONFIRMED:
+        return redirect("thanks", slug=act.campaign.slug)
+    text = act.campaign.text_for(get_language())
+    return render(request, "participation/confirm.html", {"act": act, "token": token, "text": text})
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request, token):
+    act, error = act_from_link(request, token, "withdraw")
+    if error:
+        return error
+    if request.method == "POST" and act.status != Act.Status.WITHDRAWN:
+        act, _changed = withdraw_act(act.pk, timezone.now())
+    return render(request, "participation/withdraw.html", {"act": act, "token": token})
+
+
+@csrf_exempt  # the signed token authorises it; mail programs POST here (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def stop_updates_link(request, token):
+    """Stops a supporter's update emails: a button on GET, done on any POST."""
+    act, error = act_from_link(request, token, "stop_updates")
+    if error:
+        return error
+    if request.method == "POST" and act.wants_updates:
+        stop_updates(act.pk)
+        act.wants_updates = False
+    text = act.campaign.text_for(get_language())
+    return render(
+        request, "participation/stop_updates.html", {"act": act, "token": token, "text": text}
+    )

@@ -1,0 +1,440 @@
+import csv
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncDate
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hamsada.campaigns.letters import fill, letter_values, mailto, social_post, x_post_link
+from hamsada.campaigns.models import Campaign, Channel, Target
+from hamsada.campaigns.pdf import PDFUnavailable, letter_pdf
+from hamsada.campaigns.timeline import record_of, timeline
+from hamsada.lib.text import safe_cell
+from hamsada.participation import intake
+from hamsada.participation.models import Act, OrganisationSignature
+from hamsada.tally.actions import count_intended
+from hamsada.tally.models import action_totals, by_country, totals, totals_by_campaign
+from hamsada.web.forms import LetterForm, WriteForm
+
+
+def public_campaign(slug):
+    return get_object_or_404(
+        Campaign.objects.select_related("organization").prefetch_related("texts", "targets"),
+        slug=slug,
+        status__in=Campaign.PUBLIC_STATUSES,
+    )
+
+
+def campaign_list(request):
+    language = get_language()
+    campaigns = (
+        Campaign.objects.filter(status__in=Campaign.PUBLIC_STATUSES)
+        .prefetch_related("texts")
+        .order_by("status", "-opened_at")
+    )
+    counts = totals_by_campaign([campaign.pk for campaign in campaigns])
+    here, elsewhere = [], []
+    for campaign in campaigns:
+        text = campaign.text_in(language)
+        if text:
+            here.append({"campaign": campaign, "text": text, "totals": counts[campaign.pk]})
+        else:
+            texts = [text for text in campaign.texts.all() if text.complete]
+            if texts:
+                elsewhere.append({"campaign": campaign, "texts": texts})
+    return render(request, "campaigns/list.html", {"here": here, "elsewhere": elsewhere})
+
+
+# Stands in for each reader's CSRF token in the shared copy of a page.
+CSRF_PLACEHOLDER = "csrf-token-of-this-reader"
+
+
+def campaign_detail(request, slug):
+    """The petition page. In a spike it is read thousands of times a second, so
+    its HTML is shared for PAGE_CACHE_SECONDS and only the form's CSRF token is
+    filled in for each reader; counts on it are at most that many seconds old.
+    """
+    key = f"campaign-page:{get_language()}:{slug}"
+    html = cache.get(key) if settings.PAGE_CACHE_SECONDS else None
+    if html is None:
+        response = render_campaign(request, slug, shared=True)
+        if response.status_code != 200 or not settings.PAGE_CACHE_SECONDS:
+            return personalise(response, request)
+        html = response.content.decode()
+        cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+    return personalise(HttpResponse(html), request)
+
+
+def personalise(response, request):
+    if CSRF_PLACEHOLDER.encode() in response.content:
+        response.content = response.content.replace(
+            CSRF_PLACEHOLDER.encode(), get_token(request).encode()
+        )
+    return response
+
+
+def campaign_count(request, slug):
+    """The exact counts as JSON, for widgets and monitors; never scans acts."""
+    campaign = get_object_or_404(
+        Campaign.objects.only("pk", "slug"), slug=slug, status__in=Campaign.PUBLIC_STATUSES
+    )
+    response = JsonResponse({"campaign": campaign.slug, **totals(campaign.pk)})
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def render_campaign(request, slug, form=None, status=200, shared=False):
+    """Renders a campaign page; shared=True leaves out everything personal."""
+    campaign = public_campaign(slug)
+    text = campaign.text_in(get_language())
+    if text is None:
+        return render(
+            request,
+            "campaigns/missing_language.html",
+            {"campaign": campaign, "texts": [t for t in campaign.texts.all() if t.complete]},
+            status=404,
+        )
+    counts = totals(campaign.pk)
+    if campaign.kind == Campaign.Kind.URGENT_ACTION:
+        template, context = "campaigns/urgent_action.html", urgent_action_context(campaign)
+    elif campaign.kind == Campaign.Kind.OPEN_LETTER:
+        template, context = "campaigns/open_letter.html", open_letter_context(campaign, counts)
+    else:
+        template, context = "campaigns/detail.html", {}
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "campaign": campaign,
+            "text": text,
+            "counts": counts,
+            "progress": progress(counts["confirmed"], campaign.goal),
+            "public_signers": Act.recent_public(campaign),
+            "accepting": campaign.accepts_acts(timezone.now()),
+            "timeline": timeline(campaign, timezone.localdate()),
+            "form": form or intake.SIGN.form(campaign),
+            "other_languages": [
+                (code, name)
+                for code, name in settings.LANGUAGES
+                if code != text.language and campaign.text_in(code)
+            ],
+            **({"csrf_token": CSRF_PLACEHOLDER, "messages": ()} if shared else {}),
+        },
+        status=status,
+    )
+
+
+def progress(confirmed, goal):
+    if not goal:
+        return None
+    return {"goal": goal, "percent": min(100, confirmed * 100 // goal)}
+
+
+def thanks(request, slug, receipt=None):
+    """Thanks for a confirmed act; straight after confirming, with its receipt code,
+    which is shown this once and never stored."""
+    campaign = public_campaign(slug)
+    text = campaign.text_for(get_language())
+    if text is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("campaign", args=[campaign.slug]))
+    return render(
+        request,
+        "campaigns/thanks.html",
+        {
+            "campaign": campaign,
+            "text": text,
+            "counts": totals(campaign.pk),
+            "share_url": url,
+            "receipt": receipt,
+        },
+    )
+
+
+def urgent_action_context(campaign):
+    people = list(campaign.people.all())
+    targets = list(campaign.targets.prefetch_related("channels", "salutations"))
+    actions = action_totals(campaign.pk)
+    return {
+        "targets": [(target, actions.get(target.pk)) for target in targets],
+        "people_named": [person for person in people if person.safe_to_show],
+        "people_withheld": sum(1 for person in people if not person.safe_to_show),
+        "updates": campaign.events.aggregate(number=Max("number"))["number"],
+        "past_act_by": campaign.act_by is not None and campaign.act_by < timezone.localdate(),
+    }
+
+
+def named_cosigners(campaign):
+    return Act.objects.filter(campaign=campaign).named()
+
+
+def open_letter_context(campaign, counts, shown=None):
+    if shown is None:
+        shown = named_cosigners(campaign).count()
+    organisations = OrganisationSignature.shown(campaign)
+    return {
+        "organisations": organisations[:ORGANISATIONS_ON_LETTER],
+        "organisation_count": organisations.count(),
+        "individuals_shown": shown,
+        "individuals_not_shown": counts["confirmed"] - shown,
+    }
+
+
+ORGANISATIONS_ON_LETTER = 60
+SIGNATORIES_PER_PAGE = 200
+
+
+def signatories(request, slug):
+    """Everyone who co-signed an open letter and may be named: organisations
+    first, then individuals in the order they signed, a page at a time."""
+    campaign = public_campaign(slug)
+    text = campaign.text_in(get_language())
+    if campaign.kind != Campaign.Kind.OPEN_LETTER or text is None:
+        raise Http404
+    # Pages of ids first, from the index alone, then the names of one page:
+    # the last page of 50,000 names costs little more than the first.
+    page = Paginator(
+        named_cosigners(campaign).order_by("id").values_list("id", flat=True),
+        SIGNATORIES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    individuals = Act.objects.filter(pk__in=list(page.object_list)).order_by("id")
+    counts = totals(campaign.pk)
+    context = open_letter_context(campaign, counts, shown=page.paginator.count)
+    if page.number > 1:
+        context["organisations"] = []
+    else:
+        context["organisations"] = OrganisationSignature.shown(campaign)
+    return render(
+        request,
+        "campaigns/signatories.html",
+        {
+            "campaign": campaign,
+            "text": text,
+            "counts": counts,
+            "page": page,
+            "individuals": individuals.only("name", "affiliation"),
+            **context,
+        },
+    )
+
+
+def target_record(request, pk):
+    """How an official has answered: every public campaign that addressed
+    them, with their latest stance in each, and their responses over time."""
+    target = get_object_or_404(Target, pk=pk)
+    campaigns, responses = record_of(target, timezone.localdate())
+    if not campaigns:
+        raise Http404
+    for row in campaigns:
+        row["text"] = row["campaign"].text_in(get_language())
+    for entry in responses:
+        campaign = entry.event.campaign
+        entry.campaign_text = campaign.text_in(get_language()) or campaign.texts.all()[0]
+    return render(
+        request,
+        "campaigns/target.html",
+        {"target": target, "campaigns": campaigns, "responses": responses},
+    )
+
+
+def urgent_action(slug):
+    """(campaign, its text in the page's language) of a public urgent action, or 404."""
+    campaign = public_campaign(slug)
+    text = campaign.text_in(get_language())
+    if campaign.kind != Campaign.Kind.URGENT_ACTION or text is None:
+        raise Http404
+    return campaign, text
+
+
+def language_choices(campaign):
+    names = dict(settings.LANGUAGES)
+    return [(code, names[code]) for code in campaign.languages()]
+
+
+def write_letter(request, slug):
+    """The sample letter filled for one target, to edit and send in the
+    supporter's own way. Opening it for a target counts as one intended action."""
+    campaign, text = urgent_action(slug)
+    targets = list(campaign.targets.prefetch_related("channels", "salutations"))
+    data = request.GET.copy() if request.GET else None
+    if data is not None and not data.get("language"):
+        data["language"] = text.language
+    form = WriteForm(
+        data,
+        targets=targets,
+        languages=language_choices(campaign),
+        initial={"language": text.language},
+    )
+    context = {"campaign": campaign, "text": text, "form": form}
+    if form.is_bound and form.is_valid():
+        target = form.cleaned_data["target"]
+        letter_text = campaign.text_in(form.cleaned_data["language"])
+        values = letter_values(
+            target, letter_text.language, form.cleaned_data["name"], form.cleaned_data["city"]
+        )
+        letter = fill(letter_text.letter, values)
+        subject = fill(letter_text.letter_subject, values)
+        emails = target.channels_of(Channel.Kind.EMAIL)
+        post = social_post(letter_text.social_post, target) if letter_text.social_post else ""
+        context |= {
+            "target": target,
+            "subject": subject,
+            "letter": letter,
+            "mailtos": [(channel, *mailto(channel.value, subject, letter)) for channel in emails],
+            "postal": target.channels_of(Channel.Kind.POSTAL),
+            "phones": target.channels_of(Channel.Kind.PHONE),
+            "letter_language": letter_text.language,
+            "preferred": [
+                dict(settings.LANGUAGES).get(code, code) for code in target.preferred_languages()
+            ],
+            "phone_script": fill(letter_text.phone_script, values),
+            "post": post,
+            "x_link": x_post_link(post) if post and target.handles() else None,
+        }
+        # Opening the page for an official counts once; filling it in with the
+        # supporter's name or another language is the same intention.
+        if set(request.GET) == {"target"}:
+            count_intended(campaign, target.pk, "", timezone.now())
+    return render(request, "campaigns/write.html", context)
+
+
+@require_POST
+def letter_download(request, slug):
+    """The supporter's letter, as edited, as a PDF ready to print and post. The
+    letter travels in the POST body, so it is in no URL and no log."""
+    campaign, text = urgent_action(slug)
+    targets = list(campaign.targets.prefetch_related("channels"))
+    form = LetterForm(request.POST, targets=targets, languages=language_choices(campaign))
+    if not form.is_valid():
+        return render(
+            request,
+            "campaigns/letter_problem.html",
+            {"campaign": campaign, "text": text, "form": form},
+            status=400,
+        )
+    target, language = form.cleaned_data["target"], form.cleaned_data["language"]
+    postal = next((c.value for c in target.channels_of(Channel.Kind.POSTAL)), "")
+    try:
+        with translation.override(language):
+            pdf = letter_pdf(
+                {
+                    "campaign": campaign,
+                    "target": target,
+                    "address": postal,
+                    "subject": form.cleaned_data["subject"],
+                    "letter": form.cleaned_data["letter"],
+                    "language": language,
+                    "direction": "rtl" if translation.get_language_bidi() else "ltr",
+                    "today": timezone.localdate(),
+                }
+            )
+    except PDFUnavailable:
+        form.add_error(None, _("This server cannot make PDF files. Please copy the letter."))
+        return render(
+            request,
+            "campaigns/letter_problem.html",
+            {"campaign": campaign, "text": text, "form": form},
+            status=503,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-letter.pdf"'
+    return response
+
+
+def go(request, slug, channel_id):
+    """Counts an intended action, then opens the channel's own page."""
+    campaign, _text = urgent_action(slug)
+    channel = get_object_or_404(Channel.objects.filter(target__campaigns=campaign), pk=channel_id)
+    link = channel.link()
+    if not link or not link.startswith(("https://", "http://")):
+        raise Http404
+    count_intended(campaign, channel.target_id, channel.kind, timezone.now())
+    return HttpResponseRedirect(link)
+
+
+def action_summary(request, slug):
+    """What supporters did, for the officials and the people concerned: no
+    personal data, only counts."""
+    campaign, text = urgent_action(slug)
+    context = summary_figures(campaign)
+    if request.GET.get("format") == "csv":
+        return summary_csv(campaign, context)
+    return render(
+        request, "campaigns/summary.html", {"campaign": campaign, "text": text, **context}
+    )
+
+
+def summary_figures(campaign):
+    actions = action_totals(campaign.pk)
+    rows = []
+    for target in campaign.targets.prefetch_related("channels"):
+        counts = actions.get(target.pk) or {"channels": {}, "letter_opened": 0}
+        kinds = dict.fromkeys([c.kind for c in target.channels.all()] + list(counts["channels"]))
+        for kind in kinds:
+            figures = counts["channels"].get(kind, {"intended": 0, "reported": 0, "confirmed": 0})
+            rows.append(
+                {"target": target, "kind": kind, "channel": Channel.Kind(kind).label, **figures}
+            )
+        rows.append(
+            {
+                "target": target,
+                "kind": "",
+                "channel": None,
+                "intended": counts["letter_opened"],
+                "reported": None,
+                "confirmed": None,
+            }
+        )
+    by_day = (
+        Act.objects.filter(campaign=campaign)
+        .tallied()
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(reports=Count("id"), confirmed=Count("id", filter=Q(status="confirmed")))
+        .order_by("day")
+    )
+    return {
+        "rows": rows,
+        "totals": totals(campaign.pk),
+        "by_country": by_country(campaign.pk),
+        "by_day": list(by_day),
+    }
+
+
+def summary_csv(campaign, figures):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-actions.csv"'
+    response.write("\ufeff")  # for spreadsheets that otherwise guess the encoding
+    writer = csv.writer(response)
+    writer.writerow(["target", "channel", "intended", "reported", "confirmed by email"])
+    for row in figures["rows"]:
+        writer.writerow(
+            [
+                safe_cell(row["target"].name),
+                safe_cell(str(row["channel"] or _("letter page opened"))),
+                row["intended"],
+                "" if row["reported"] is None else row["reported"],
+                "" if row["confirmed"] is None else row["confirmed"],
+            ]
+        )
+    writer.writerow([])
+    writer.writerow(["country", "reports", "confirmed by email"])
+    for country, counts in figures["by_country"]:
+        writer.writerow(
+            [country or "-", counts["pending"] + counts["confirmed"], counts["confirmed"]]
+        )
+    writer.writerow([])
+    writer.writerow(["day", "reports", "confirmed by email"])
+    for day in figures["by_day"]:
+        writer.writerow([day["day"].isoformat(), day["reports"], day["confirmed"]])
+    return response
