@@ -7,10 +7,12 @@ import re
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pypdf
-from django.db import connection
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from hamsada.outbox.actions import claim_due_messages, send_message
@@ -124,3 +126,13 @@ def confirm_from_email(page, smtp_server, count):
 
     page.goto(link_in(wait_for(confirmations)[count - 1], "confirm"))
     page.locator("main form button[type=submit]").click()
+
+
+@contextmanager
+def exactly(count, using="default"):
+    """Asserts that the block runs exactly count queries, listing them when it
+    does not: a count that falls is news too (update it), not only one that rises."""
+    with CaptureQueriesContext(connections[using]) as captured:
+        yield captured
+    ran = [query["sql"] for query in captured.captured_queries]
+    assert len(ran) == count, f"{len(ran)} queries, not {count}:\n" + "\n".join(ran)

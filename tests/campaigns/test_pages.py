@@ -174,15 +174,6 @@ def test_the_count_of_an_unknown_campaign_is_404(client, db):
     assert client.get("/en/c/nope/count.json").status_code == 404
 
 
-def test_the_list_reads_all_totals_in_one_query(client, django_assert_max_num_queries):
-    for n in range(5):
-        confirmed_signature(open_petition(slug=f"petition-{n}"), email=f"{n}@example.org")
-    # campaigns, their texts, their totals
-    with django_assert_max_num_queries(3):
-        page = client.get("/en/").content.decode()
-    assert page.count("1 signature") == 5
-
-
 def test_the_language_comes_from_the_address_then_the_remembered_choice_then_the_browser(
     client, db
 ):
