@@ -65,7 +65,7 @@ def rows(campaign, language):
 def cover(package, snapshot):
     campaign = package.campaign
     language = package.language
-    text = campaign.text_in(language) or campaign.texts.first()
+    text = campaign.text_for(language)
     statement = snapshot.statement
     counts = statement["counts"]
 

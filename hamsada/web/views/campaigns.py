@@ -239,7 +239,7 @@ def target_record(request, pk):
         row["text"] = row["campaign"].text_in(get_language())
     for entry in responses:
         campaign = entry.event.campaign
-        entry.campaign_text = campaign.text_in(get_language()) or campaign.texts.all()[0]
+        entry.campaign_text = campaign.text_for(get_language())
     return render(
         request,
         "campaigns/target.html",
