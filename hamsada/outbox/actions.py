@@ -58,20 +58,22 @@ def register(kind, render, send=send_emails):
     HANDLERS[kind] = Handler(render, send)
 
 
-def queue(kind, *, language, now, act=None, delivery=None, event=None, secret=""):
-    """Queues one message. Call inside the transaction of the change it is
-    about: the message commits with it or not at all. Returns the Message."""
-    message = Message(
+def new_message(kind, *, language, now, **about):
+    """An unsaved message of kind, due now; about: act, delivery, event, secret."""
+    return Message(
         kind=kind,
         priority=Message.PRIORITY[kind],
-        act=act,
-        delivery=delivery,
-        event=event,
         language=language,
-        secret=secret,
         next_attempt_at=now,
         created_at=now,
+        **about,
     )
+
+
+def queue(kind, *, language, now, **about):
+    """Queues one message. Call inside the transaction of the change it is
+    about: the message commits with it or not at all. Returns the Message."""
+    message = new_message(kind, language=language, now=now, **about)
     sql.insert(message)
     return message
 
@@ -82,17 +84,7 @@ def queue_batch(kind, recipients, *, now, event=None, batch_size=1000):
     queued = 0
     batch = []
     for act_id, language in recipients:
-        batch.append(
-            Message(
-                kind=kind,
-                priority=Message.PRIORITY[kind],
-                act_id=act_id,
-                event=event,
-                language=language,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
+        batch.append(new_message(kind, language=language, now=now, act_id=act_id, event=event))
         if len(batch) == batch_size:
             queued += len(Message.objects.bulk_create(batch))
             batch = []

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hamsada.campaigns.timeline import SILENCE, timeline
-from hamsada.web.views.campaigns import public_campaign
+from hamsada.web.pages import public_campaign
 
 # Characters XML 1.0 cannot carry, which an organiser may paste from elsewhere.
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

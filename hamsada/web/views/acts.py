@@ -19,7 +19,7 @@ from hamsada.participation.actions import confirm_act, stop_updates, withdraw_ac
 from hamsada.participation.forms import LOGO_BYTES, OrganisationForm
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
-from hamsada.web.views.campaigns import public_campaign, render_campaign, thanks, urgent_action
+from hamsada.web.pages import public_campaign, render_campaign, render_thanks, urgent_action
 
 
 def submit(request, way, slug):
@@ -181,7 +181,7 @@ def confirm(request, token):
     if act.status == Act.Status.CONFIRMED and act.kind == Act.Kind.ORGANISATION:
         return render(request, "participation/organisation_confirmed.html", {"act": act})
     if getattr(act, "receipt", None):
-        response = thanks(request, act.campaign.slug, receipt=act.receipt)
+        response = render_thanks(request, act.campaign.slug, receipt=act.receipt)
         add_never_cache_headers(response)
         return response
     if act.status == Act.Status.CONFIRMED:

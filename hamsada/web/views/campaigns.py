@@ -3,12 +3,11 @@ import csv
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,21 +16,21 @@ from django.views.decorators.http import require_POST
 from hamsada.campaigns.letters import fill, letter_values, mailto, social_post, x_post_link
 from hamsada.campaigns.models import Campaign, Channel, Target
 from hamsada.campaigns.pdf import PDFUnavailable, letter_pdf
-from hamsada.campaigns.timeline import record_of, timeline
+from hamsada.campaigns.timeline import record_of
 from hamsada.lib.text import safe_cell
-from hamsada.participation import intake
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.tally.actions import count_intended
 from hamsada.tally.models import action_totals, by_country, totals, totals_by_campaign
 from hamsada.web.forms import LetterForm, WriteForm
-
-
-def public_campaign(slug):
-    return get_object_or_404(
-        Campaign.objects.select_related("organization").prefetch_related("texts", "targets"),
-        slug=slug,
-        status__in=Campaign.PUBLIC_STATUSES,
-    )
+from hamsada.web.pages import (
+    CSRF_PLACEHOLDER,
+    named_cosigners,
+    open_letter_context,
+    public_campaign,
+    render_campaign,
+    render_thanks,
+    urgent_action,
+)
 
 
 def campaign_list(request):
@@ -52,10 +51,6 @@ def campaign_list(request):
             if texts:
                 elsewhere.append({"campaign": campaign, "texts": texts})
     return render(request, "campaigns/list.html", {"here": here, "elsewhere": elsewhere})
-
-
-# Stands in for each reader's CSRF token in the shared copy of a page.
-CSRF_PLACEHOLDER = "csrf-token-of-this-reader"
 
 
 def campaign_detail(request, slug):
@@ -92,105 +87,6 @@ def campaign_count(request, slug):
     return response
 
 
-def render_campaign(request, slug, form=None, status=200, shared=False):
-    """Renders a campaign page; shared=True leaves out everything personal."""
-    campaign = public_campaign(slug)
-    text = campaign.text_in(get_language())
-    if text is None:
-        return render(
-            request,
-            "campaigns/missing_language.html",
-            {"campaign": campaign, "texts": [t for t in campaign.texts.all() if t.complete]},
-            status=404,
-        )
-    counts = totals(campaign.pk)
-    if campaign.kind == Campaign.Kind.URGENT_ACTION:
-        template, context = "campaigns/urgent_action.html", urgent_action_context(campaign)
-    elif campaign.kind == Campaign.Kind.OPEN_LETTER:
-        template, context = "campaigns/open_letter.html", open_letter_context(campaign, counts)
-    else:
-        template, context = "campaigns/detail.html", {}
-    return render(
-        request,
-        template,
-        {
-            **context,
-            "campaign": campaign,
-            "text": text,
-            "counts": counts,
-            "progress": progress(counts["confirmed"], campaign.goal),
-            "public_signers": Act.recent_public(campaign),
-            "accepting": campaign.accepts_acts(timezone.now()),
-            "timeline": timeline(campaign, timezone.localdate()),
-            "form": form or intake.SIGN.form(campaign),
-            "other_languages": [
-                (code, name)
-                for code, name in settings.LANGUAGES
-                if code != text.language and campaign.text_in(code)
-            ],
-            **({"csrf_token": CSRF_PLACEHOLDER, "messages": ()} if shared else {}),
-        },
-        status=status,
-    )
-
-
-def progress(confirmed, goal):
-    if not goal:
-        return None
-    return {"goal": goal, "percent": min(100, confirmed * 100 // goal)}
-
-
-def thanks(request, slug, receipt=None):
-    """Thanks for a confirmed act; straight after confirming, with its receipt code,
-    which is shown this once and never stored."""
-    campaign = public_campaign(slug)
-    text = campaign.text_for(get_language())
-    if text is None:
-        raise Http404
-    url = request.build_absolute_uri(reverse("campaign", args=[campaign.slug]))
-    return render(
-        request,
-        "campaigns/thanks.html",
-        {
-            "campaign": campaign,
-            "text": text,
-            "counts": totals(campaign.pk),
-            "share_url": url,
-            "receipt": receipt,
-        },
-    )
-
-
-def urgent_action_context(campaign):
-    people = list(campaign.people.all())
-    targets = list(campaign.targets.prefetch_related("channels", "salutations"))
-    actions = action_totals(campaign.pk)
-    return {
-        "targets": [(target, actions.get(target.pk)) for target in targets],
-        "people_named": [person for person in people if person.safe_to_show],
-        "people_withheld": sum(1 for person in people if not person.safe_to_show),
-        "updates": campaign.events.aggregate(number=Max("number"))["number"],
-        "past_act_by": campaign.act_by is not None and campaign.act_by < timezone.localdate(),
-    }
-
-
-def named_cosigners(campaign):
-    return Act.objects.filter(campaign=campaign).named()
-
-
-def open_letter_context(campaign, counts, shown=None):
-    if shown is None:
-        shown = named_cosigners(campaign).count()
-    organisations = OrganisationSignature.shown(campaign)
-    return {
-        "organisations": organisations[:ORGANISATIONS_ON_LETTER],
-        "organisation_count": organisations.count(),
-        "individuals_shown": shown,
-        "individuals_not_shown": counts["confirmed"] - shown,
-    }
-
-
-ORGANISATIONS_ON_LETTER = 60
 SIGNATORIES_PER_PAGE = 200
 
 
@@ -247,13 +143,8 @@ def target_record(request, pk):
     )
 
 
-def urgent_action(slug):
-    """(campaign, its text in the page's language) of a public urgent action, or 404."""
-    campaign = public_campaign(slug)
-    text = campaign.text_in(get_language())
-    if campaign.kind != Campaign.Kind.URGENT_ACTION or text is None:
-        raise Http404
-    return campaign, text
+def thanks(request, slug):
+    return render_thanks(request, slug)
 
 
 def language_choices(campaign):

@@ -12,7 +12,7 @@ from hamsada.snapshots.chain import find_receipt, snapshot_file
 from hamsada.snapshots.verify import fingerprint
 from hamsada.tally.models import Snapshot, totals
 from hamsada.web.forms import ReceiptForm
-from hamsada.web.views.campaigns import public_campaign
+from hamsada.web.pages import public_campaign
 
 RECEIPT_CHECKS_PER_HOUR = 60
 
