@@ -28,12 +28,15 @@ ACKNOWLEDGEMENTS = {
 }
 
 
-def email_supporter(act, kind, now, secret=""):
+def email_supporter(act, kind, now, secret="", counted=False):
     """Queues one email to act's supporter, in act.language. Acknowledgements
     count against MAX_EMAILS_PER_ACT with a conditional UPDATE, so however
-    often an address signs, its act gets no more than that many. Call inside
-    the act's transaction. Returns the Message, or None past the limit."""
-    if kind in ACKNOWLEDGEMENTS:
+    often an address signs, its act gets no more than that many; counted says
+    this email's share was taken already (a new act is inserted with its
+    confirmation counted, which spares every signature an UPDATE while it
+    holds the write lock). Call inside the act's transaction. Returns the
+    Message, or None past the limit."""
+    if kind in ACKNOWLEDGEMENTS and not counted:
         allowed = Act.objects.filter(pk=act.pk, emails_sent__lt=settings.MAX_EMAILS_PER_ACT).update(
             emails_sent=F("emails_sent") + 1
         )
@@ -104,6 +107,8 @@ def record_act(
         language=language,
         note=note,
         created_at=now,
+        # Its confirmation email, counted against the cap as the act is stored.
+        emails_sent=1 if email else 0,
     )
     with transaction.atomic():
         if not sql.insert(act, unless_exists_on=("campaign", "email_digest")):
@@ -116,7 +121,7 @@ def record_act(
             confirm = (
                 Message.Kind.CONFIRM_REPORT if kind == Act.Kind.REPORT else Message.Kind.CONFIRM
             )
-            email_supporter(act, confirm, now)
+            email_supporter(act, confirm, now, counted=True)
         for target_id, channel in sorted(set(actions)):
             sql.insert(ReportedAction(act=act, target_id=target_id, channel=channel))
             add_to_action_tally(campaign.pk, target_id, channel, reported=1)
