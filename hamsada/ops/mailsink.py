@@ -17,6 +17,8 @@ def free_port():
 class Recorder:
     def __init__(self):
         self.messages = []
+        # (envelope recipients, the bytes as received), for what parsing hides.
+        self.received = []
         self.refuse_with = None  # e.g. "451 4.3.0 Try again later"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -27,6 +29,7 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append((list(envelope.rcpt_tos), envelope.original_content))
         self.messages.append(message)
         return "250 Message accepted"
 
@@ -54,6 +57,10 @@ class SMTPServer:
     @property
     def messages(self):
         return self.recorder.messages
+
+    @property
+    def received(self):
+        return self.recorder.received
 
     def restart(self):
         """Starts again on the same port after controller.stop(): a server back up."""

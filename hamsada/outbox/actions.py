@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 
 from hamsada.lib import sql
@@ -113,9 +113,18 @@ def claim_due_messages(now, limit=20):
                 next_attempt_at=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
                 attempts=F("attempts") + 1,
             )
-            if won:
-                message.attempts += 1
-                claimed.append(message)
+            if not won:
+                continue
+            message.attempts += 1
+            if message.attempts > MAX_ATTEMPTS:
+                # Claimed that often, it stopped every worker that tried it.
+                Message.objects.filter(pk=message.pk).update(
+                    status=Message.Status.FAILED,
+                    last_error=f"gave up after {MAX_ATTEMPTS} attempts",
+                    secret="",
+                )
+                continue
+            claimed.append(message)
     return claimed
 
 
@@ -142,9 +151,17 @@ def send_claimed(messages, now):
             return
 
 
+def redacted(error):
+    """An error as it may be stored: servers and codecs quote the address back
+    ("550 <ada@…>: no such user"); it must not end up in the database unencrypted."""
+    return ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")[:300]
+
+
 def send_message(message, now):
     """Renders and sends one claimed message through its kind's handler;
-    records success, a retry with back-off, or failure.
+    records success, a retry with back-off, or failure. Whatever goes wrong
+    with one message is recorded on that message alone: no message can stop
+    the worker or hold back the others.
 
     Returns False when the server could not be reached at all.
     """
@@ -157,13 +174,23 @@ def send_message(message, now):
     except Skip as reason:
         finish(message, Message.Status.FAILED, now, error=str(reason))
         return True
+    except DatabaseError:
+        raise  # the worker waits for the database; the lease brings the message back
+    except Exception as error:
+        text = redacted(error)
+        log.warning("message %s could not be rendered: %s", message.pk, text)
+        finish(message, Message.Status.FAILED, now, error=text)
+        return True
     try:
         handler.send([rendered])
-    except (smtplib.SMTPException, OSError) as error:
-        # Servers quote the address back ("550 <ada@…>: no such user"); it must
-        # not end up in the database unencrypted.
-        text = ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")[:300]
-        if is_permanent(error) or message.attempts >= MAX_ATTEMPTS:
+    except DatabaseError:
+        raise
+    except Exception as error:
+        text = redacted(error)
+        # What the server said no to for good, or what can never be written
+        # for it (an address no codec can encode), is not tried again.
+        permanent = is_permanent(error) or isinstance(error, (UnicodeError, ValueError))
+        if permanent or message.attempts >= MAX_ATTEMPTS:
             log.warning("message %s failed for good: %s", message.pk, type(error).__name__)
             finish(message, Message.Status.FAILED, now, error=text)
         else:

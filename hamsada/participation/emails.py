@@ -6,6 +6,7 @@ from django.utils import translation
 from hamsada.campaigns.timeline import entry_for
 from hamsada.lib.crypto import decrypt
 from hamsada.lib.links import absolute_url
+from hamsada.lib.validators import sendable_address
 from hamsada.outbox.actions import Skip, register
 from hamsada.outbox.emails import compose
 from hamsada.outbox.models import Message
@@ -19,6 +20,10 @@ def render_act_email(message):
         raise Skip("address erased before sending")
     if message.kind == Message.Kind.UPDATE and not act.wants_updates:
         raise Skip("updates stopped before sending")
+    try:
+        to = sendable_address(act.email)
+    except ValueError:
+        raise Skip("the address's domain cannot be written for a mail server") from None
     with translation.override(message.language):
         campaign = act.campaign
         context = {
@@ -40,7 +45,7 @@ def render_act_email(message):
             # One-click unsubscribe (RFC 8058): mail programs POST to this link.
             headers["List-Unsubscribe"] = f"<{context['stop_updates_url']}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        return compose(message, context, act.email, headers)
+        return compose(message, context, to, headers)
 
 
 def register_renderers():
