@@ -2,12 +2,45 @@
 language: emails/<kind>.subject.txt, emails/<kind>.txt and emails/<kind>.html.
 The apps that own each kind gather the context (see their emails.py)."""
 
+import email.policy
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from hamsada.lib.text import right_to_left_lines
+
+# Headers whose value is one link: Python folds a long unbroken value by
+# encoding it as RFC 2047 words, and mail programs then no longer see a link
+# (one-click unsubscribe, RFC 8058, never shows).
+UNFOLDED = {"list-unsubscribe"}
+
+
+class LinksUnfolded(email.policy.EmailPolicy):
+    """The policy Django asked for, with UNFOLDED headers written as they are
+    (ASCII, and shorter than RFC 5322's 998 characters)."""
+
+    def fold(self, name, value):
+        if name.lower() in UNFOLDED:
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        if name.lower() in UNFOLDED:
+            return self.fold(name, value).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+class Email(EmailMultiAlternatives):
+    def message(self, *, policy=email.policy.default):
+        ours = LinksUnfolded(
+            linesep=policy.linesep,
+            utf8=policy.utf8,
+            max_line_length=policy.max_line_length,
+            cte_type=policy.cte_type,
+        )
+        return super().message(policy=ours)
 
 
 def direction():
@@ -23,7 +56,7 @@ def compose(message, context, to, headers=()):
     if context["direction"] == "rtl":
         body = right_to_left_lines(body)
         subject = right_to_left_lines(subject)  # even when it starts with "UA 118.20"
-    email = EmailMultiAlternatives(
+    email = Email(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
