@@ -223,6 +223,10 @@ MAX_ORGANISATIONS_PER_ADDRESS = env_int("HAMSADA_MAX_ORGANISATIONS_PER_ADDRESS",
 SNAPSHOT_HOURS = env_int("HAMSADA_SNAPSHOT_HOURS", 24)
 # A worker that dies while sending leaves its messages to others after this long.
 OUTBOX_LEASE_SECONDS = env_int("HAMSADA_OUTBOX_LEASE_SECONDS", 300)
+# Connections each worker keeps open to the mail server at once, each sending
+# its share of a batch: through a relay, time waiting on the network, not CPU,
+# is what limits one connection.
+OUTBOX_CONNECTIONS = env_int("HAMSADA_OUTBOX_CONNECTIONS", 4)
 # First retry after a temporary SMTP failure; each later one waits twice as long.
 OUTBOX_RETRY_SECONDS = env_int("HAMSADA_OUTBOX_RETRY_SECONDS", 30)
 # Sign attempts allowed per client address (as a keyed hash) per window. Generous,

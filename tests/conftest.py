@@ -62,14 +62,14 @@ def smtp_mailer(settings, smtp_server):
     return smtp_server
 
 
-@pytest.fixture
-def worker(transactional_db, smtp_server, live_server):
+def start_worker(smtp_server, live_server, **environment):
     """The real background worker, in its own process, sending to the loopback SMTP server."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "HAMSADA_SMTP_URL": smtp_server.url,
         "HAMSADA_SITE_URL": live_server.url,
+        **environment,
     }
     process = subprocess.Popen(
         [
@@ -83,11 +83,21 @@ def worker(transactional_db, smtp_server, live_server):
     )
     started = process.stdout.readline()
     assert "Worker started" in started, started + process.stdout.read()
-    yield process
+    return process
+
+
+def stop_worker(process):
     process.terminate()
     output, _ = process.communicate(timeout=30)
     print("Worker output:\n" + output)  # shown by pytest when a test fails
     assert "Traceback" not in output, output
+
+
+@pytest.fixture
+def worker(transactional_db, smtp_server, live_server):
+    process = start_worker(smtp_server, live_server)
+    yield process
+    stop_worker(process)
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,12 @@ class Recorder:
         # (envelope recipients, the bytes as received), for what parsing hides.
         self.received = []
         self.refuse_with = None  # e.g. "451 4.3.0 Try again later"
+        self.greetings = 0  # one per connection a client opened and greeted
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.greetings += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse_with:
@@ -61,6 +67,10 @@ class SMTPServer:
     @property
     def received(self):
         return self.recorder.received
+
+    @property
+    def greetings(self):
+        return self.recorder.greetings
 
     def restart(self):
         """Starts again on the same port after controller.stop(): a server back up."""

@@ -7,12 +7,14 @@ import logging
 import re
 import smtplib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F, Q
 
 from hamsada.lib import sql
@@ -35,27 +37,45 @@ class Skip(Exception):
     address was erased, its supporter stopped updates); the reason is recorded."""
 
 
-def send_emails(emails):
-    mailers.default.send_messages(emails)
+class EmailTransport:
+    """Django's default mailer, opened once and kept open for all the messages
+    one sender hands it: through a relay, greeting, TLS and authentication cost
+    more than a message."""
+
+    def __init__(self):
+        self.mailer = None
+
+    def send(self, emails):
+        if self.mailer is None:
+            self.mailer = mailers.default
+            self.mailer.open()
+        self.mailer.send_messages(emails)
+
+    def close(self):
+        if self.mailer is not None:
+            with suppress(smtplib.SMTPException, OSError):  # the server went away first
+                self.mailer.close()
+            self.mailer = None
 
 
 @dataclass(frozen=True)
 class Handler:
     """How one kind of message goes out: render makes what to send from the
-    message (or raises Skip); send hands a list of those to their transport and
-    raises OSError or smtplib.SMTPException when it cannot. Email for now;
-    another transport (a webhook) registers its own send."""
+    message (or raises Skip); transport is a class whose instances send lists
+    of those (send) until closed (close), raising OSError or
+    smtplib.SMTPException when they cannot. Email for now; another kind of
+    outgoing work (a webhook) registers its own transport."""
 
     render: Callable
-    send: Callable = send_emails
+    transport: type = EmailTransport
 
 
 HANDLERS: dict[str, Handler] = {}
 
 
-def register(kind, render, send=send_emails):
+def register(kind, render, transport=EmailTransport):
     """Called by the app that owns a kind of message, from its AppConfig.ready()."""
-    HANDLERS[kind] = Handler(render, send)
+    HANDLERS[kind] = Handler(render, transport)
 
 
 def new_message(kind, *, language, now, **about):
@@ -93,28 +113,41 @@ def queue_batch(kind, recipients, *, now, event=None, batch_size=1000):
 
 def claim_due_messages(now, limit=20):
     """Claims up to limit messages that are due, most urgent kinds first, each
-    for exactly one worker.
+    for exactly one worker, with a lease.
 
-    Also reclaims messages whose lease ran out (a worker died while sending).
+    On PostgreSQL, rows another worker is claiming are skipped (SKIP LOCKED),
+    so any number of workers take disjoint batches at once; on SQLite, which
+    has one writer at a time, a conditional UPDATE per message decides. Also
+    reclaims messages whose lease ran out (a worker died while sending), and
+    fails a message claimed more than MAX_ATTEMPTS times.
     """
     due = Message.objects.filter(
         Q(status=Message.Status.QUEUED) | Q(status=Message.Status.SENDING),
         next_attempt_at__lte=now,
-    ).order_by("priority", "next_attempt_at")[:limit]
+    ).order_by("priority", "next_attempt_at")
+    lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     claimed = []
     # One short write transaction for the batch: on SQLite, writes outside a
     # transaction would contend with signers in SQLite's busy loop.
     with transaction.atomic():
-        for message in due:
-            won = Message.objects.filter(
-                pk=message.pk, status=message.status, next_attempt_at=message.next_attempt_at
-            ).update(
-                status=Message.Status.SENDING,
-                next_attempt_at=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
-                attempts=F("attempts") + 1,
+        if connection.features.has_select_for_update_skip_locked:
+            won = list(due.select_for_update(skip_locked=True)[:limit])
+            Message.objects.filter(pk__in=[message.pk for message in won]).update(
+                status=Message.Status.SENDING, next_attempt_at=lease, attempts=F("attempts") + 1
             )
-            if not won:
-                continue
+        else:
+            won = [
+                message
+                for message in due[:limit]
+                if Message.objects.filter(
+                    pk=message.pk, status=message.status, next_attempt_at=message.next_attempt_at
+                ).update(
+                    status=Message.Status.SENDING,
+                    next_attempt_at=lease,
+                    attempts=F("attempts") + 1,
+                )
+            ]
+        for message in won:
             message.attempts += 1
             if message.attempts > MAX_ATTEMPTS:
                 # Claimed that often, it stopped every worker that tried it.
@@ -136,19 +169,43 @@ def is_permanent(error):
     return False
 
 
-def send_claimed(messages, now):
-    """Sends claimed messages in turn. When the server cannot be reached, the
-    rest go back to the queue untried, instead of each failing in turn."""
-    for index, message in enumerate(messages):
-        if not send_message(message, now):
-            rest = [later.pk for later in messages[index + 1 :]]
-            with transaction.atomic():
-                Message.objects.filter(pk__in=rest).update(
-                    status=Message.Status.QUEUED,
-                    next_attempt_at=now + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
-                    attempts=F("attempts") - 1,  # claimed, but not tried
-                )
-            return
+def send_claimed(messages, now, senders=1):
+    """Sends claimed messages through senders connections at once (threads;
+    each keeps its connection open for its share). When a server cannot be
+    reached, a sender puts the rest of its share back in the queue untried,
+    instead of each failing in turn."""
+    if senders <= 1 or len(messages) <= 1:
+        return send_in_turn(messages, now)
+    shares = [messages[start::senders] for start in range(senders)]
+    with ThreadPoolExecutor(max_workers=senders) as pool:
+        for finished in [pool.submit(send_share, share, now) for share in shares if share]:
+            finished.result()
+    return None
+
+
+def send_share(messages, now):
+    try:
+        send_in_turn(messages, now)
+    finally:
+        connections.close_all()  # this thread's own database connection
+
+
+def send_in_turn(messages, now):
+    transports = {}
+    try:
+        for index, message in enumerate(messages):
+            if not send_message(message, now, transports):
+                rest = [later.pk for later in messages[index + 1 :]]
+                with transaction.atomic():
+                    Message.objects.filter(pk__in=rest).update(
+                        status=Message.Status.QUEUED,
+                        next_attempt_at=now + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
+                        attempts=F("attempts") - 1,  # claimed, but not tried
+                    )
+                return
+    finally:
+        for transport in transports.values():
+            transport.close()
 
 
 def redacted(error):
@@ -157,12 +214,14 @@ def redacted(error):
     return ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")[:300]
 
 
-def send_message(message, now):
+def send_message(message, now, transports=None):
     """Renders and sends one claimed message through its kind's handler;
     records success, a retry with back-off, or failure. Whatever goes wrong
     with one message is recorded on that message alone: no message can stop
     the worker or hold back the others.
 
+    transports ({transport class: open instance}) lets one sender reuse its
+    connections across messages; without it, each message opens its own.
     Returns False when the server could not be reached at all.
     """
     handler = HANDLERS.get(message.kind)
@@ -181,8 +240,13 @@ def send_message(message, now):
         log.warning("message %s could not be rendered: %s", message.pk, text)
         finish(message, Message.Status.FAILED, now, error=text)
         return True
+    own = transports is None
+    transports = {} if own else transports
+    if handler.transport not in transports:
+        transports[handler.transport] = handler.transport()
+    transport = transports[handler.transport]
     try:
-        handler.send([rendered])
+        transport.send([rendered])
     except DatabaseError:
         raise
     except Exception as error:
@@ -201,7 +265,13 @@ def send_message(message, now):
                 Message.objects.filter(pk=message.pk).update(
                     status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text
                 )
+        # A connection that failed is not trusted with the next message.
+        transport.close()
+        del transports[handler.transport]
         return not isinstance(error, UNREACHABLE)
+    finally:
+        if own:
+            transport.close()
     finish(message, Message.Status.SENT, now)
     return True
 

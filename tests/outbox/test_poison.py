@@ -93,13 +93,19 @@ def test_any_error_while_sending_is_kept_on_that_message_alone_and_redacted(peti
     second = pending_signature(petition, email="second@example.org")
     sent = []
 
-    def send(emails):
-        if emails[0].to == ["first@example.org"]:
-            raise UnicodeEncodeError("idna", "first@example.org", 0, 1, "label too long")
-        sent.extend(emails)
+    class Picky:
+        def send(self, emails):
+            if emails[0].to == ["first@example.org"]:
+                raise UnicodeEncodeError("idna", "first@example.org", 0, 1, "label too long")
+            sent.extend(emails)
+
+        def close(self):
+            pass
 
     handler = outbox.HANDLERS[Message.Kind.CONFIRM]
-    monkeypatch.setitem(outbox.HANDLERS, Message.Kind.CONFIRM, outbox.Handler(handler.render, send))
+    monkeypatch.setitem(
+        outbox.HANDLERS, Message.Kind.CONFIRM, outbox.Handler(handler.render, Picky)
+    )
     send_due()
     failed = Message.objects.get(act=first)
     assert failed.status == "failed" and "example.org" not in failed.last_error

@@ -64,12 +64,20 @@ def test_a_kind_no_app_registered_fails_with_a_reason_instead_of_stopping_the_qu
 
 def test_another_transport_registers_its_own_send(petition, monkeypatch):
     sent = []
+
+    class Webhook:
+        def send(self, items):
+            sent.extend(items)
+
+        def close(self):
+            sent.append("closed")
+
     monkeypatch.setitem(
         outbox.HANDLERS,
         Message.Kind.CONFIRM,
-        outbox.Handler(render=lambda message: f"call for {message.pk}", send=sent.extend),
+        outbox.Handler(render=lambda message: f"call for {message.pk}", transport=Webhook),
     )
     pending_signature(petition)
     send_due()
     message = Message.objects.get()
-    assert sent == [f"call for {message.pk}"] and message.status == "sent"
+    assert sent == [f"call for {message.pk}", "closed"] and message.status == "sent"

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
@@ -44,8 +45,9 @@ class Command(BaseCommand):
         while self.running:
             close_old_connections()
             try:
-                messages = claim_due_messages(timezone.now())
-                send_claimed(messages, timezone.now())
+                senders = settings.OUTBOX_CONNECTIONS
+                messages = claim_due_messages(timezone.now(), limit=max(20, 10 * senders))
+                send_claimed(messages, timezone.now(), senders=senders)
                 if time.monotonic() >= next_schedule:
                     next_schedule = time.monotonic() + schedule_seconds
                     for snapshot in take_due_snapshots(timezone.now()):
