@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 
 from hamsada.lib import sql
@@ -169,43 +169,77 @@ def is_permanent(error):
     return False
 
 
+class Senders:
+    """A worker's senders: count of them send shares of each batch at once (in
+    threads), and each keeps its connections open from batch to batch until
+    the queue runs dry, so a busy worker greets its relay count times, not
+    once a message or once a batch."""
+
+    def __init__(self, count=1):
+        self.count = max(1, count)
+        self.transports = [{} for _ in range(self.count)]
+        self.pool = ThreadPoolExecutor(self.count) if self.count > 1 else None
+
+    def send(self, messages, now):
+        if not messages:
+            self.close()  # idle: no connection is held open for nothing
+            return
+        if self.pool is None:
+            send_in_turn(messages, now, self.transports[0])
+            return
+        shares = [messages[start :: self.count] for start in range(self.count)]
+        running = [
+            self.pool.submit(send_share, share, now, transports)
+            for share, transports in zip(shares, self.transports, strict=True)
+            if share
+        ]
+        for share in running:
+            share.result()
+
+    def close(self):
+        for transports in self.transports:
+            close_transports(transports)
+
+    def stop(self):
+        self.close()
+        if self.pool:
+            self.pool.shutdown()
+
+
 def send_claimed(messages, now, senders=1):
-    """Sends claimed messages through senders connections at once (threads;
-    each keeps its connection open for its share). When a server cannot be
-    reached, a sender puts the rest of its share back in the queue untried,
-    instead of each failing in turn."""
-    if senders <= 1 or len(messages) <= 1:
-        return send_in_turn(messages, now)
-    shares = [messages[start::senders] for start in range(senders)]
-    with ThreadPoolExecutor(max_workers=senders) as pool:
-        for finished in [pool.submit(send_share, share, now) for share in shares if share]:
-            finished.result()
-    return None
-
-
-def send_share(messages, now):
+    """Sends claimed messages once, through senders connections at once."""
+    sending = Senders(senders)
     try:
-        send_in_turn(messages, now)
+        sending.send(messages, now)
     finally:
-        connections.close_all()  # this thread's own database connection
+        sending.stop()
 
 
-def send_in_turn(messages, now):
-    transports = {}
-    try:
-        for index, message in enumerate(messages):
-            if not send_message(message, now, transports):
-                rest = [later.pk for later in messages[index + 1 :]]
-                with transaction.atomic():
-                    Message.objects.filter(pk__in=rest).update(
-                        status=Message.Status.QUEUED,
-                        next_attempt_at=now + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
-                        attempts=F("attempts") - 1,  # claimed, but not tried
-                    )
-                return
-    finally:
-        for transport in transports.values():
-            transport.close()
+def send_share(messages, now, transports):
+    close_old_connections()  # this thread's own database connection
+    send_in_turn(messages, now, transports)
+
+
+def send_in_turn(messages, now, transports):
+    """Sends messages one after another over transports ({class: open
+    instance}, kept open for the caller). When a server cannot be reached, the
+    rest go back to the queue untried, instead of each failing in turn."""
+    for index, message in enumerate(messages):
+        if not send_message(message, now, transports):
+            rest = [later.pk for later in messages[index + 1 :]]
+            with transaction.atomic():
+                Message.objects.filter(pk__in=rest).update(
+                    status=Message.Status.QUEUED,
+                    next_attempt_at=now + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
+                    attempts=F("attempts") - 1,  # claimed, but not tried
+                )
+            return
+
+
+def close_transports(transports):
+    for transport in transports.values():
+        transport.close()
+    transports.clear()
 
 
 def redacted(error):

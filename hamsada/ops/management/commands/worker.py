@@ -10,7 +10,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from hamsada.delivery.actions import claim_package, fail_package, requeue_package
-from hamsada.outbox.actions import claim_due_messages, send_claimed
+from hamsada.outbox.actions import Senders, claim_due_messages
 from hamsada.snapshots.actions import take_due_snapshots
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,13 @@ class Command(BaseCommand):
         self.stdout.write("Worker started.")
         next_schedule = next_build_check = 0.0
         self.build = None  # (package id, process)
+        senders = Senders(settings.OUTBOX_CONNECTIONS)
+        batch = max(20, 10 * senders.count)
         while self.running:
             close_old_connections()
             try:
-                senders = settings.OUTBOX_CONNECTIONS
-                messages = claim_due_messages(timezone.now(), limit=max(20, 10 * senders))
-                send_claimed(messages, timezone.now(), senders=senders)
+                messages = claim_due_messages(timezone.now(), limit=batch)
+                senders.send(messages, timezone.now())
                 if time.monotonic() >= next_schedule:
                     next_schedule = time.monotonic() + schedule_seconds
                     for snapshot in take_due_snapshots(timezone.now()):
@@ -63,11 +64,13 @@ class Command(BaseCommand):
                     "worker: database unavailable (%s: %s); retrying", type(error).__name__, error
                 )
                 messages = []
+                senders.close()
                 time.sleep(min(5, interval * 10))
             if once:
                 break
             if not messages:
                 time.sleep(interval)
+        senders.stop()
         if self.build:
             # Stopped mid-build: the package goes back in the queue, to be built whole.
             package_id, process = self.build
