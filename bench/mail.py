@@ -125,6 +125,11 @@ def main():
     parser.add_argument("--tree", type=Path, default=ROOT, help="whose worker to run")
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args()
+    if args.tree.resolve() != ROOT:
+        # Another checkout's code from here on; the relay above stays ours.
+        sys.path.insert(0, str(args.tree.resolve()))
+        for name in [name for name in sys.modules if name.split(".")[0] == "hamsada"]:
+            del sys.modules[name]
     prepare_environment(args.backend)
     subprocess.run(
         [sys.executable, "-m", "hamsada.cli", "seed", "--campaign", "bench", "--acts", "0"],

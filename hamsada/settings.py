@@ -226,7 +226,7 @@ OUTBOX_LEASE_SECONDS = env_int("HAMSADA_OUTBOX_LEASE_SECONDS", 300)
 # Connections each worker keeps open to the mail server at once, each sending
 # its share of a batch: through a relay, time waiting on the network, not CPU,
 # is what limits one connection.
-OUTBOX_CONNECTIONS = env_int("HAMSADA_OUTBOX_CONNECTIONS", 4)
+OUTBOX_CONNECTIONS = env_int("HAMSADA_OUTBOX_CONNECTIONS", 8)
 # First retry after a temporary SMTP failure; each later one waits twice as long.
 OUTBOX_RETRY_SECONDS = env_int("HAMSADA_OUTBOX_RETRY_SECONDS", 30)
 # Sign attempts allowed per client address (as a keyed hash) per window. Generous,
