@@ -1,7 +1,9 @@
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,3 +84,26 @@ class Message(models.Model):
         """Stable across retries, so a message delivered twice is recognised as one."""
         host = urlsplit(settings.SITE_URL).hostname or "localhost"
         return f"<message-{self.pk}-{self.created_at:%Y%m%d%H%M%S}@{host}>"
+
+
+def queue_summary(now):
+    """What an organiser watching the mail needs: how many wait and since
+    when, and how many were sent or failed in the last day, failures by reason."""
+    waiting = Message.objects.filter(status__in=[Message.Status.QUEUED, Message.Status.SENDING])
+    day = Message.objects.filter(created_at__gte=now - timedelta(days=1))
+    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    return {
+        "waiting": waiting.count(),
+        "waiting_by_kind": dict(
+            waiting.values_list("kind").annotate(n=Count("pk")).order_by("kind")
+        ),
+        "oldest_waiting_since": oldest,
+        "sent_last_day": day.filter(status=Message.Status.SENT).count(),
+        "failed_last_day": day.filter(status=Message.Status.FAILED).count(),
+        "failures_by_reason": list(
+            day.filter(status=Message.Status.FAILED)
+            .values_list("last_error")
+            .annotate(n=Count("pk"))
+            .order_by("-n")[:10]
+        ),
+    }

@@ -81,3 +81,38 @@ def test_another_transport_registers_its_own_send(petition, monkeypatch):
     send_due()
     message = Message.objects.get()
     assert sent == [f"call for {message.pk}", "closed"] and message.status == "sent"
+
+
+def test_organisers_see_the_queue_its_oldest_message_and_failures_by_reason(
+    client, petition, django_user_model
+):
+    from django.contrib.auth.models import Permission
+
+    for n in range(3):
+        pending_signature(petition, email=f"w{n}@example.org")
+    act = pending_signature(petition, email="gone@example.org")
+    Act.objects.filter(pk=act.pk).update(email_encrypted="")
+    Message.objects.filter(act=act).update(created_at=timezone.now() - timedelta(hours=2))
+    send_due()  # sends the three, fails the fourth
+    for n in range(2):
+        pending_signature(petition, email=f"later{n}@example.org")
+    Message.objects.filter(status="queued").update(created_at=timezone.now() - timedelta(hours=3))
+    summary = outbox_summary()
+    assert (summary["waiting"], summary["sent_last_day"], summary["failed_last_day"]) == (2, 3, 1)
+    assert summary["failures_by_reason"] == [("address erased before sending", 1)]
+    assert summary["waiting_by_kind"] == {"confirm": 2}
+
+    user = django_user_model.objects.create_user("watcher", password="pw", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_message"))
+    client.force_login(user)
+    page = client.get("/fa/admin/outbox/message/").content.decode()
+    assert 'data-testid="waiting">۲<' in page and 'data-testid="failed">۱<' in page
+    assert "address erased before sending" in page
+    english = client.get("/en/admin/outbox/message/").content.decode()
+    assert "Oldest waiting since" in english and "3\xa0hours" in english
+
+
+def outbox_summary():
+    from hamsada.outbox.models import queue_summary
+
+    return queue_summary(timezone.now())

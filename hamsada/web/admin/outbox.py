@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils import timezone
 
-from hamsada.outbox.models import Message
+from hamsada.outbox.models import Message, queue_summary
 
 
 @admin.register(Message)
@@ -16,6 +17,15 @@ class MessageAdmin(admin.ModelAdmin):
         "last_error",
     ]
     list_filter = ["status", "kind"]
+    change_list_template = "admin/outbox/message/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        summary = queue_summary(timezone.now())
+        kinds = dict(Message.Kind.choices)
+        summary["waiting_by_kind"] = [
+            (kinds.get(kind, kind), count) for kind, count in summary["waiting_by_kind"].items()
+        ]
+        return super().changelist_view(request, {**(extra_context or {}), "queue": summary})
 
     def has_add_permission(self, request):
         return False
