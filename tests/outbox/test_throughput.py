@@ -1,6 +1,7 @@
 """Mail keeps pace: connections are reused across messages, a worker sends
 over several at once, and any number of workers take disjoint batches."""
 
+import asyncio
 import collections
 import socket
 from datetime import timedelta
@@ -8,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from hamsada.ops.mailsink import Recorder, SMTPServer
 from hamsada.outbox import actions as outbox
 from hamsada.outbox.models import Message
 from tests.conftest import start_worker, stop_worker
@@ -81,3 +83,54 @@ def test_two_workers_send_every_message_exactly_once(smtp_server, live_server):
     assert len(ids) == 120 and set(ids.values()) == {1}
     # Each kept its connections open: far fewer greetings than messages.
     assert smtp_server.greetings <= 2 * 4 * 6
+
+
+class UnreliableRelay(Recorder):
+    """A relay that says "try later" to every tenth recipient, hangs up during
+    every 25th message (before accepting it), once hangs up just after keeping
+    a message (the reply is lost: the one case where a message arrives twice),
+    and takes its time over every 15th."""
+
+    def __init__(self):
+        super().__init__()
+        self.recipients = self.data = 0
+        self.kept_then_hung_up = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.recipients += 1
+        if self.recipients % 10 == 0:
+            return "451 4.3.0 Try again later"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.data += 1
+        if self.data % 15 == 0:
+            await asyncio.sleep(2)
+        if self.data % 25 == 0:
+            server.transport.close()
+            return "421 4.4.2 Closing"
+        if self.data == 7:
+            await super().handle_DATA(server, session, envelope)
+            self.kept_then_hung_up += 1
+            server.transport.close()
+            return "421 4.4.2 Closing"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreliable_relay_loses_nothing_and_duplicates_only_what_it_kept_silently(
+    live_server,
+):
+    relay = SMTPServer()
+    relay.recorder = relay.controller.handler = UnreliableRelay()
+    with relay:
+        sign_up(open_petition(), 80)
+        worker = start_worker(relay, live_server, HAMSADA_OUTBOX_RETRY_SECONDS="1")
+        try:
+            wait_for(lambda: not Message.objects.exclude(status="sent").exists(), timeout=180)
+        finally:
+            stop_worker(worker)
+    ids = collections.Counter(message["Message-ID"] for message in relay.messages)
+    assert len(ids) == 80  # every message arrived
+    duplicates = sum(n - 1 for n in ids.values())
+    assert duplicates == relay.recorder.kept_then_hung_up == 1
