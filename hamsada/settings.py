@@ -223,6 +223,9 @@ MAX_ORGANISATIONS_PER_ADDRESS = env_int("HAMSADA_MAX_ORGANISATIONS_PER_ADDRESS",
 SNAPSHOT_HOURS = env_int("HAMSADA_SNAPSHOT_HOURS", 24)
 # A worker that dies while sending leaves its messages to others after this long.
 OUTBOX_LEASE_SECONDS = env_int("HAMSADA_OUTBOX_LEASE_SECONDS", 300)
+# One reminder to confirm goes to a supporter still unconfirmed this many hours
+# after signing (0: none).
+REMINDER_HOURS = env_int("HAMSADA_REMINDER_HOURS", 24)
 # Connections each worker keeps open to the mail server at once, each sending
 # its share of a batch: through a relay, time waiting on the network, not CPU,
 # is what limits one connection.

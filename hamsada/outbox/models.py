@@ -26,6 +26,7 @@ class Message(models.Model):
         ALREADY_SIGNED = "already_signed", _("Already signed")
         RECEIPT = "receipt", _("Receipt")
         DELIVERY = "delivery", _("Delivery to a target")
+        REMINDER = "reminder", _("Reminder to confirm")
 
     # Lower goes first: what a supporter is waiting for on the other side of a
     # page ("check your email") before a package, and both before news.
@@ -35,6 +36,7 @@ class Message(models.Model):
         Kind.ALREADY_SIGNED: 0,
         Kind.RECEIPT: 0,
         Kind.DELIVERY: 1,
+        Kind.REMINDER: 1,
         Kind.UPDATE: 2,
     }
 

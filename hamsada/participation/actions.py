@@ -6,6 +6,8 @@ Each verb is one transaction that changes the act, its counters and its outbox
 together, so what a supporter was told has happened is what the database holds.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, Value, When
@@ -25,6 +27,7 @@ ACKNOWLEDGEMENTS = {
     Message.Kind.CONFIRM,
     Message.Kind.CONFIRM_REPORT,
     Message.Kind.ALREADY_SIGNED,
+    Message.Kind.REMINDER,
 }
 
 
@@ -253,3 +256,54 @@ def announce_event(event, now):
         .iterator(chunk_size=2000)
     )
     return queue_batch(Message.Kind.UPDATE, subscribers, now=now, event=event)
+
+
+REMINDER_WINDOW_DAYS = 7
+
+
+def send_reminders(now, limit=500):
+    """Queues one reminder to confirm to each supporter whose signature,
+    co-signature or organisation's co-signature is still pending
+    REMINDER_HOURS after it was recorded: once per act (any number of workers
+    may call this), never once it is confirmed or withdrawn, and within the
+    per-act cap. Returns how many were queued."""
+    if settings.REMINDER_HOURS <= 0:
+        return 0
+    due_from = now - timedelta(hours=settings.REMINDER_HOURS)
+    due = (
+        Act.objects.filter(
+            status=Act.Status.PENDING,
+            reminded_at=None,
+            created_at__lte=due_from,
+            # Someone who signed long before is not written to out of the blue
+            # (say, after an upgrade that brought reminders).
+            created_at__gt=due_from - timedelta(days=REMINDER_WINDOW_DAYS),
+        )
+        .exclude(kind=Act.Kind.REPORT)
+        .exclude(email_encrypted="")
+        .values_list("pk", flat=True)[:limit]
+    )
+    queued = 0
+    for act_id in list(due):
+        with transaction.atomic():
+            if not Act.objects.filter(
+                pk=act_id, status=Act.Status.PENDING, reminded_at=None
+            ).update(reminded_at=now):
+                continue  # confirmed, withdrawn or reminded meanwhile
+            act = Act.objects.get(pk=act_id)
+            queued += email_supporter(act, Message.Kind.REMINDER, now) is not None
+    return queued
+
+
+def resend_confirmation(campaign, email, now):
+    """Queues the confirmation again for the address's signature on campaign
+    if it is still pending, within the per-act cap. Returns the Message or
+    None; the caller answers the same either way, so that no page tells
+    whether an address has signed."""
+    act = Act.objects.filter(
+        campaign=campaign, email_digest=crypto.email_digest(email), status=Act.Status.PENDING
+    ).first()
+    if act is None:
+        return None
+    with transaction.atomic():
+        return email_supporter(act, Message.Kind.CONFIRM, now)

@@ -20,6 +20,8 @@ def render_act_email(message):
         raise Skip("address erased before sending")
     if message.kind == Message.Kind.UPDATE and not act.wants_updates:
         raise Skip("updates stopped before sending")
+    if message.kind == Message.Kind.REMINDER and act.status != Act.Status.PENDING:
+        raise Skip("confirmed or withdrawn before the reminder was sent")
     try:
         to = sendable_address(act.email)
     except ValueError:
@@ -55,5 +57,6 @@ def register_renderers():
         Message.Kind.ALREADY_SIGNED,
         Message.Kind.RECEIPT,
         Message.Kind.UPDATE,
+        Message.Kind.REMINDER,
     ):
         register(kind, render_act_email)

@@ -101,6 +101,22 @@ class SignForm(forms.Form):
         return email
 
 
+class ResendForm(forms.Form):
+    """An address to send the confirmation link to again."""
+
+    email = forms.CharField(
+        label=_("Your email address"),
+        max_length=254,
+        error_messages={
+            "required": _("Please write your email address."),
+            "max_length": _("This email address is too long."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr", "maxlength": 254}),
+    )
+
+    clean_email = SignForm.clean_email
+
+
 # What a supporter did through each kind of channel, as they would say it.
 ACTION_LABELS = {
     "postal": _("Posted a letter"),

@@ -78,6 +78,8 @@ class Act(models.Model):
     emails_sent = models.PositiveSmallIntegerField(_("emails queued"), default=0, editable=False)
     created_at = models.DateTimeField(_("signed"), editable=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
+    # When the one reminder to confirm was queued.
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True, editable=False)
     # SHA-256 of the receipt code given on confirmation; the code itself is not kept.

@@ -8,15 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hamsada.campaigns.models import Campaign
-from hamsada.lib.ratelimit import client_address
+from hamsada.lib.ratelimit import allow, client_address
 from hamsada.participation import intake
-from hamsada.participation.actions import confirm_act, stop_updates, withdraw_act
-from hamsada.participation.forms import LOGO_BYTES, OrganisationForm
+from hamsada.participation.actions import (
+    confirm_act,
+    resend_confirmation,
+    stop_updates,
+    withdraw_act,
+)
+from hamsada.participation.forms import LOGO_BYTES, OrganisationForm, ResendForm
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
 from hamsada.web.pages import public_campaign, render_campaign, render_thanks, urgent_action
@@ -143,8 +149,28 @@ def organisation_logo(request, pk):
     return response
 
 
+RESENDS_PER_HOUR = 20
+
+
+@sensitive_post_parameters("email")
+@require_http_methods(["GET", "POST"])
 def check_email(request, slug):
-    return render(request, "participation/check_email.html", {"campaign": public_campaign(slug)})
+    """ "Check your email", with a way to have the link sent again: the same
+    answer for every address, within the per-act cap and a rate limit."""
+    campaign = public_campaign(slug)
+    form = ResendForm(request.POST if request.method == "POST" else None)
+    status, resent = 200, False
+    if form.is_bound:
+        if not allow(client_address(request), "resend", RESENDS_PER_HOUR, 3600):
+            status = 429
+            form.add_error(None, _("Too many requests from this connection: please wait an hour."))
+        elif form.is_valid():
+            resend_confirmation(campaign, form.cleaned_data["email"], timezone.now())
+            resent, form = True, ResendForm()
+        else:
+            status = 400
+    context = {"campaign": campaign, "form": form, "resent": resent}
+    return render(request, "participation/check_email.html", context, status=status)
 
 
 def reported(request, slug, by):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hamsada.delivery.actions import claim_package, fail_package, requeue_package
 from hamsada.outbox.actions import Senders, claim_due_messages
+from hamsada.participation.actions import send_reminders
 from hamsada.snapshots.actions import take_due_snapshots
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,8 @@ class Command(BaseCommand):
                     next_schedule = time.monotonic() + schedule_seconds
                     for snapshot in take_due_snapshots(timezone.now()):
                         log.info("worker: snapshot %s taken", snapshot)
+                    if reminded := send_reminders(timezone.now()):
+                        log.info("worker: %s reminders to confirm queued", reminded)
                 if time.monotonic() >= next_build_check:
                     # A package build takes minutes; looking once a second is plenty.
                     next_build_check = time.monotonic() + 1
