@@ -18,6 +18,15 @@ from django.utils import timezone
 from hamsada.outbox.actions import claim_due_messages, send_message
 from hamsada.participation.tokens import make_token
 
+# A form's masked CSRF token, which differs on every page drawn.
+CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def without_csrf_token(html):
+    """The page with its forms' CSRF tokens left out, to compare two pages."""
+    return CSRF_TOKEN.sub('name="csrfmiddlewaretoken"', html)
+
+
 # How far a page scrolls sideways; 0 when it fits the window.
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
