@@ -104,15 +104,13 @@ class SignForm(forms.Form):
 class ResendForm(forms.Form):
     """An address to send the confirmation link to again."""
 
-    email = forms.CharField(
-        label=_("Your email address"),
-        max_length=254,
-        error_messages={
-            "required": _("Please write your email address."),
-            "max_length": _("This email address is too long."),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr", "maxlength": 254}),
-    )
+    email = SignForm.base_fields["email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "dir": "ltr", "maxlength": 254}
+        )
 
     clean_email = SignForm.clean_email
 

@@ -35,6 +35,8 @@ def test_an_unconfirmed_signer_is_reminded_once_after_a_day(petition):
     reminder = next(m for m in mail.outbox if "reminder" in m.subject.lower())
     assert reminder.subject == "A reminder to confirm: Free the teachers"
     assert "/en/confirm/" in reminder.body and reminder.to == ["ada@example.org"]
+    assert "A reminder, sent once" in reminder.body
+    assert "A reminder, sent once" in reminder.alternatives[0].content
     assert Act.objects.get(pk=act.pk).reminded_at == later
 
 
