@@ -68,9 +68,7 @@ def queue_confirmations(count, run):
 def measure(args, connections, workers, run):
     from hamsada.outbox.models import Message
 
-    relay = SMTPServer()
-    relay.recorder = SlowRelay(args.greeting_ms / 1000, args.message_ms / 1000)
-    relay.controller.handler = relay.recorder
+    relay = SMTPServer(SlowRelay(args.greeting_ms / 1000, args.message_ms / 1000))
     relay.__enter__()
     queue_confirmations(args.messages, run)
     env = {

@@ -15,7 +15,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hamsada.outbox.actions import claim_due_messages, send_message
+from hamsada.outbox.actions import claim_due_messages, send_claimed
 from hamsada.participation.tokens import make_token
 
 # A form's masked CSRF token, which differs on every page drawn.
@@ -55,8 +55,7 @@ def database_url():
 def send_due(now=None):
     """Sends what is due in this process, as the worker would."""
     now = now or timezone.now()
-    for message in claim_due_messages(now):
-        send_message(message, now)
+    send_claimed(claim_due_messages(now), now)
 
 
 def confirm_url(act, language="en"):

@@ -6,8 +6,7 @@ from django.utils import translation
 from hamsada.delivery.models import Delivery
 from hamsada.lib import links
 from hamsada.lib.text import format_count
-from hamsada.lib.validators import sendable_address
-from hamsada.outbox.actions import Skip, register
+from hamsada.outbox.actions import register
 from hamsada.outbox.emails import compose
 from hamsada.outbox.models import Message
 from hamsada.snapshots.verify import fingerprint
@@ -35,10 +34,6 @@ def render_delivery(message):
         "campaign__organization", "target", "package__snapshot"
     ).get(pk=message.delivery_id)
     package = delivery.package
-    try:
-        to = sendable_address(delivery.address)
-    except ValueError:
-        raise Skip("the address's domain cannot be written for a mail server") from None
     with translation.override(message.language):
         campaign = delivery.campaign
         statement = package.snapshot.statement
@@ -57,7 +52,7 @@ def render_delivery(message):
             "verify_url": links.absolute_url("verify", campaign.slug),
             "fingerprint": fingerprint(statement["public_key"]),
         }
-        return compose(message, context, to)
+        return compose(message, context, delivery.address)
 
 
 def register_renderers():

@@ -41,8 +41,9 @@ class Recorder:
 
 
 class SMTPServer:
-    def __init__(self):
-        self.recorder = Recorder()
+    def __init__(self, recorder=None):
+        """recorder: a Recorder, or one of its kind that misbehaves on purpose."""
+        self.recorder = recorder or Recorder()
         self.controller = Controller(self.recorder, hostname="127.0.0.1", port=free_port())
 
     def __enter__(self):

@@ -248,15 +248,15 @@ def redacted(error):
     return ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")[:300]
 
 
-def send_message(message, now, transports=None):
+def send_message(message, now, transports):
     """Renders and sends one claimed message through its kind's handler;
     records success, a retry with back-off, or failure. Whatever goes wrong
     with one message is recorded on that message alone: no message can stop
     the worker or hold back the others.
 
-    transports ({transport class: open instance}) lets one sender reuse its
-    connections across messages; without it, each message opens its own.
-    Returns False when the server could not be reached at all.
+    transports ({transport class: open instance}) are the sender's, kept
+    open across its messages. Returns False when the server could not be
+    reached at all.
     """
     handler = HANDLERS.get(message.kind)
     if handler is None:
@@ -274,8 +274,6 @@ def send_message(message, now, transports=None):
         log.warning("message %s could not be rendered: %s", message.pk, text)
         finish(message, Message.Status.FAILED, now, error=text)
         return True
-    own = transports is None
-    transports = {} if own else transports
     if handler.transport not in transports:
         transports[handler.transport] = handler.transport()
     transport = transports[handler.transport]
@@ -300,12 +298,8 @@ def send_message(message, now, transports=None):
                     status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text
                 )
         # A connection that failed is not trusted with the next message.
-        transport.close()
-        del transports[handler.transport]
+        transports.pop(handler.transport).close()
         return not isinstance(error, UNREACHABLE)
-    finally:
-        if own:
-            transport.close()
     finish(message, Message.Status.SENT, now)
     return True
 

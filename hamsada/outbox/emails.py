@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from hamsada.lib.text import right_to_left_lines
+from hamsada.lib.validators import sendable_address
+from hamsada.outbox.actions import Skip
 
 # Headers whose value is one link: Python folds a long unbroken value by
 # encoding it as RFC 2047 words, and mail programs then no longer see a link
@@ -48,8 +50,14 @@ def direction():
 
 
 def compose(message, context, to, headers=()):
-    """The email of message.kind's three templates, in the active language; in
-    Dari and Pashto the plain text and subject open each line right to left."""
+    """The email of message.kind's three templates to the address to, in the
+    active language; in Dari and Pashto the plain text and subject open each
+    line right to left. An address whose domain cannot be written for a mail
+    server (stored before the forms refused such domains) skips the message."""
+    try:
+        to = sendable_address(to)
+    except ValueError:
+        raise Skip("the address's domain cannot be written for a mail server") from None
     context = {"language": message.language, "direction": direction(), **context}
     subject = " ".join(render_to_string(f"emails/{message.kind}.subject.txt", context).split())
     body = render_to_string(f"emails/{message.kind}.txt", context)

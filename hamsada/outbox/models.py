@@ -92,16 +92,17 @@ def queue_summary(now):
     """What an organiser watching the mail needs: how many wait and since
     when, and how many were sent or failed in the last day, failures by reason."""
     waiting = Message.objects.filter(status__in=[Message.Status.QUEUED, Message.Status.SENDING])
+    by_kind = dict(waiting.values_list("kind").annotate(n=Count("pk")).order_by("kind"))
     day = Message.objects.filter(created_at__gte=now - timedelta(days=1))
-    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    by_status = dict(day.values_list("status").annotate(n=Count("pk")).order_by())
     return {
-        "waiting": waiting.count(),
-        "waiting_by_kind": dict(
-            waiting.values_list("kind").annotate(n=Count("pk")).order_by("kind")
-        ),
-        "oldest_waiting_since": oldest,
-        "sent_last_day": day.filter(status=Message.Status.SENT).count(),
-        "failed_last_day": day.filter(status=Message.Status.FAILED).count(),
+        "waiting": sum(by_kind.values()),
+        "waiting_by_kind": by_kind,
+        "oldest_waiting_since": waiting.order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first(),
+        "sent_last_day": by_status.get(Message.Status.SENT, 0),
+        "failed_last_day": by_status.get(Message.Status.FAILED, 0),
         "failures_by_reason": list(
             day.filter(status=Message.Status.FAILED)
             .values_list("last_error")

@@ -281,16 +281,15 @@ def send_reminders(now, limit=500):
         )
         .exclude(kind=Act.Kind.REPORT)
         .exclude(email_encrypted="")
-        .values_list("pk", flat=True)[:limit]
+        .only("pk", "language")[:limit]
     )
     queued = 0
-    for act_id in list(due):
+    for act in list(due):
         with transaction.atomic():
             if not Act.objects.filter(
-                pk=act_id, status=Act.Status.PENDING, reminded_at=None
+                pk=act.pk, status=Act.Status.PENDING, reminded_at=None
             ).update(reminded_at=now):
                 continue  # confirmed, withdrawn or reminded meanwhile
-            act = Act.objects.get(pk=act_id)
             queued += email_supporter(act, Message.Kind.REMINDER, now) is not None
     return queued
 

@@ -6,7 +6,6 @@ from django.utils import translation
 from hamsada.campaigns.timeline import entry_for
 from hamsada.lib.crypto import decrypt
 from hamsada.lib.links import absolute_url
-from hamsada.lib.validators import sendable_address
 from hamsada.outbox.actions import Skip, register
 from hamsada.outbox.emails import compose
 from hamsada.outbox.models import Message
@@ -22,10 +21,6 @@ def render_act_email(message):
         raise Skip("updates stopped before sending")
     if message.kind == Message.Kind.REMINDER and act.status != Act.Status.PENDING:
         raise Skip("confirmed or withdrawn before the reminder was sent")
-    try:
-        to = sendable_address(act.email)
-    except ValueError:
-        raise Skip("the address's domain cannot be written for a mail server") from None
     with translation.override(message.language):
         campaign = act.campaign
         context = {
@@ -47,7 +42,7 @@ def render_act_email(message):
             # One-click unsubscribe (RFC 8058): mail programs POST to this link.
             headers["List-Unsubscribe"] = f"<{context['stop_updates_url']}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        return compose(message, context, to, headers)
+        return compose(message, context, act.email, headers)
 
 
 def register_renderers():

@@ -45,17 +45,14 @@ class Way:
     form, and what record_act is given from the form's cleaned data."""
 
     kinds: tuple  # of campaigns that have this way; empty: every kind
-    make_form: object  # (campaign, data, files) -> form
+    form: object  # (campaign, data=None, files=None) -> the form, bound or not
     act_fields: object  # (campaign, cleaned_data) -> keyword arguments of record_act
     accepts: object = field(default=lambda campaign, now: campaign.accepts_acts(now))
-
-    def form(self, campaign, data=None, files=None):
-        return self.make_form(campaign, data, files)
 
 
 SIGN = Way(
     kinds=(),
-    make_form=lambda campaign, data, files: (
+    form=lambda campaign, data=None, files=None: (
         CosignForm if campaign.kind == Campaign.Kind.OPEN_LETTER else SignForm
     )(data),
     accepts=lambda campaign, now: (
@@ -71,7 +68,7 @@ SIGN = Way(
 
 REPORT = Way(
     kinds=(Campaign.Kind.URGENT_ACTION,),
-    make_form=lambda campaign, data, files: ReportForm(
+    form=lambda campaign, data=None, files=None: ReportForm(
         data, targets=list(campaign.targets.prefetch_related("channels"))
     ),
     act_fields=lambda campaign, data: {
@@ -85,7 +82,7 @@ REPORT = Way(
 
 ORGANISATION = Way(
     kinds=(Campaign.Kind.OPEN_LETTER,),
-    make_form=lambda campaign, data, files: OrganisationForm(data, files),
+    form=lambda campaign, data=None, files=None: OrganisationForm(data, files),
     accepts=lambda campaign, now: campaign.organisations_may_sign and campaign.accepts_acts(now),
     act_fields=lambda campaign, data: {
         "kind": Act.Kind.ORGANISATION,

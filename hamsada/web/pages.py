@@ -28,13 +28,17 @@ def public_campaign(slug):
     )
 
 
-def urgent_action(slug):
-    """(campaign, its text in the page's language) of a public urgent action, or 404."""
+def campaign_and_text(slug, kind):
+    """(campaign, its text in the page's language) of a public campaign of kind, or 404."""
     campaign = public_campaign(slug)
     text = campaign.text_in(get_language())
-    if campaign.kind != Campaign.Kind.URGENT_ACTION or text is None:
+    if campaign.kind != kind or text is None:
         raise Http404
     return campaign, text
+
+
+def urgent_action(slug):
+    return campaign_and_text(slug, Campaign.Kind.URGENT_ACTION)
 
 
 def render_campaign(request, slug, form=None, status=200, shared=False):

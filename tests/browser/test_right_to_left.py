@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from hamsada.campaigns.models import Campaign, Target
-from hamsada.outbox.actions import claim_due_messages, send_message
+from hamsada.outbox.actions import claim_due_messages, send_claimed
 from hamsada.participation.tokens import make_token
 from tests.factories import pending_signature
 from tests.helpers import OVERFLOW
@@ -134,8 +134,7 @@ def test_the_development_outbox_shows_each_line_in_its_direction(browser, live_s
     call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     pending_signature(Campaign.objects.get(slug=PETITION), name="Mariam", language="fa")
     now = timezone.now()
-    for message in claim_due_messages(now):
-        send_message(message, now)
+    send_claimed(claim_due_messages(now), now)
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fa")
     page = context.new_page()
     page.goto(f"{live_server.url}/dev/outbox/")

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from hamsada.lib.text import isolate
-from hamsada.outbox.actions import claim_due_messages, send_claimed, send_message
+from hamsada.outbox.actions import claim_due_messages, send_claimed
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import withdraw_act
 from tests.factories import pending_signature
@@ -47,7 +47,7 @@ def test_a_message_left_by_a_dead_worker_is_claimed_again_after_its_lease(petiti
     claim_due_messages(now)  # this worker dies before sending
     assert claim_due_messages(now + timedelta(minutes=1)) == []
     [message] = claim_due_messages(now + timedelta(minutes=6))
-    send_message(message, now + timedelta(minutes=6))
+    send_claimed([message], now + timedelta(minutes=6))
     assert len(mail.outbox) == 1
     assert Message.objects.get().attempts == 2
 

@@ -121,9 +121,7 @@ class UnreliableRelay(Recorder):
 def test_an_unreliable_relay_loses_nothing_and_duplicates_only_what_it_kept_silently(
     live_server,
 ):
-    relay = SMTPServer()
-    relay.recorder = relay.controller.handler = UnreliableRelay()
-    with relay:
+    with SMTPServer(UnreliableRelay()) as relay:
         sign_up(open_petition(), 80)
         worker = start_worker(relay, live_server, HAMSADA_OUTBOX_RETRY_SECONDS="1")
         try:

@@ -3,7 +3,7 @@ from django.test import override_settings
 from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
-from hamsada.outbox.actions import claim_due_messages, send_message
+from hamsada.outbox.actions import claim_due_messages, send_claimed
 from tests.factories import pending_signature
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +23,7 @@ def dev_outbox(settings, tmp_path):
 def test_development_mail_can_be_read_at_dev_outbox(client, petition, dev_outbox):
     pending_signature(petition, language="fa")
     now = timezone.now()
-    for message in claim_due_messages(now):
-        send_message(message, now)
+    send_claimed(claim_due_messages(now), now)
     listing = client.get("/dev/outbox/").content.decode()
     assert "معلمان را آزاد کنید" in listing
     name = next(dev_outbox.glob("*.eml")).name

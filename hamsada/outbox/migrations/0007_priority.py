@@ -12,12 +12,7 @@ def prioritise_queued(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("campaigns", "0005_complete_languages"),
-        ("delivery", "0001_initial"),
-        ("outbox", "0006_deliveries"),
-        ("participation", "0006_invalidated_at"),
-    ]
+    dependencies = [("outbox", "0006_deliveries")]
 
     operations = [
         migrations.RemoveIndex(

@@ -25,7 +25,13 @@ from hamsada.participation.actions import (
 from hamsada.participation.forms import LOGO_BYTES, OrganisationForm, ResendForm
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
-from hamsada.web.pages import public_campaign, render_campaign, render_thanks, urgent_action
+from hamsada.web.pages import (
+    campaign_and_text,
+    public_campaign,
+    render_campaign,
+    render_thanks,
+    urgent_action,
+)
 
 
 def submit(request, way, slug):
@@ -47,20 +53,33 @@ def slow_down(request, campaign):
     return response
 
 
+# The status a page answers each outcome with, the form shown again.
+STATUS = {intake.CLOSED: 409, intake.REFUSED: 403, intake.INVALID: 400}
+
+
+def answer(request, submission, form_page, done):
+    """The response to a submission: done() once it is recorded, else the
+    page with its form (form_page(form, status)), a 429 or a 404."""
+    match submission.outcome:
+        case intake.RECORDED:
+            return done()
+        case intake.NOT_FOUND:
+            raise Http404
+        case intake.LIMITED:
+            return slow_down(request, submission.campaign)
+    return form_page(submission.form, STATUS[submission.outcome])
+
+
 @sensitive_post_parameters("name", "email")
 @require_POST
 def sign(request, slug):
     submission = submit(request, intake.SIGN, slug)
-    match submission.outcome:
-        case intake.NOT_FOUND:
-            raise Http404
-        case intake.CLOSED:
-            return render_campaign(request, slug, status=409)
-        case intake.LIMITED:
-            return slow_down(request, submission.campaign)
-        case intake.INVALID:
-            return render_campaign(request, slug, form=submission.form, status=400)
-    return redirect("check_email", slug=submission.campaign.slug)
+    return answer(
+        request,
+        submission,
+        lambda form, status: render_campaign(request, slug, form=form, status=status),
+        lambda: redirect("check_email", slug=slug),
+    )
 
 
 @sensitive_post_parameters("contact_name", "email")
@@ -68,34 +87,25 @@ def sign(request, slug):
 def sign_organisation(request, slug):
     """An organisation asks to co-sign an open letter: its contact confirms by
     email, then an organiser reviews it."""
-    campaign = public_campaign(slug)
-    text = campaign.text_in(get_language())
-    if campaign.kind != Campaign.Kind.OPEN_LETTER or text is None:
-        raise Http404
-    accepting = intake.ORGANISATION.accepts(campaign, timezone.now())
-    context = {"campaign": campaign, "text": text, "accepting": accepting}
-    template = "participation/sign_organisation.html"
+
+    def page(form=None, status=200, **extra):
+        campaign, text = campaign_and_text(slug, Campaign.Kind.OPEN_LETTER)
+        context = {
+            "campaign": campaign,
+            "text": text,
+            "accepting": intake.ORGANISATION.accepts(campaign, timezone.now()),
+            "form": form or OrganisationForm(),
+            **extra,
+        }
+        return render(request, "participation/sign_organisation.html", context, status=status)
+
     if request.method == "GET":
-        return render(request, template, {**context, "form": OrganisationForm()})
+        return page()
     if too_large(request):
         # Refused before the body is read, so a huge upload costs nothing.
-        return render(
-            request,
-            template,
-            {**context, "form": OrganisationForm(), "too_large": True},
-            status=413,
-        )
+        return page(status=413, too_large=True)
     submission = submit(request, intake.ORGANISATION, slug)
-    match submission.outcome:
-        case intake.NOT_FOUND:
-            raise Http404
-        case intake.LIMITED:
-            return slow_down(request, campaign)
-        case intake.CLOSED:
-            return render(request, template, {**context, "form": submission.form}, status=409)
-        case intake.INVALID:
-            return render(request, template, {**context, "form": submission.form}, status=400)
-    return redirect("check_email", slug=campaign.slug)
+    return answer(request, submission, page, lambda: redirect("check_email", slug=slug))
 
 
 def too_large(request):
@@ -110,27 +120,26 @@ def too_large(request):
 @require_http_methods(["GET", "POST"])
 def report(request, slug):
     """ "Tell us what you did": a report through the same pipeline as a signature."""
-    campaign, text = urgent_action(slug)
-    context = {
-        "campaign": campaign,
-        "text": text,
-        "accepting": intake.REPORT.accepts(campaign, timezone.now()),
-    }
+
+    def page(form=None, status=200):
+        campaign, text = urgent_action(slug)
+        context = {
+            "campaign": campaign,
+            "text": text,
+            "accepting": intake.REPORT.accepts(campaign, timezone.now()),
+            "form": form or intake.REPORT.form(campaign),
+        }
+        return render(request, "participation/report.html", context, status=status)
+
     if request.method == "GET":
-        form = intake.REPORT.form(campaign)
-        return render(request, "participation/report.html", {**context, "form": form})
+        return page()
     submission = submit(request, intake.REPORT, slug)
-    match submission.outcome:
-        case intake.NOT_FOUND:
-            raise Http404
-        case intake.LIMITED:
-            return slow_down(request, campaign)
-        case intake.CLOSED | intake.INVALID:
-            status = 409 if submission.outcome == intake.CLOSED else 400
-            context["form"] = submission.form
-            return render(request, "participation/report.html", context, status=status)
-    by = "email" if submission.form.cleaned_data["email"] else "anonymous"
-    return redirect("reported", slug=campaign.slug, by=by)
+
+    def reported():
+        by = "email" if submission.form.cleaned_data["email"] else "anonymous"
+        return redirect("reported", slug=slug, by=by)
+
+    return answer(request, submission, page, reported)
 
 
 def organisation_logo(request, pk):

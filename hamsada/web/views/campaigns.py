@@ -24,9 +24,9 @@ from hamsada.tally.models import action_totals, by_country, totals, totals_by_ca
 from hamsada.web.forms import LetterForm, WriteForm
 from hamsada.web.pages import (
     CSRF_PLACEHOLDER,
+    campaign_and_text,
     named_cosigners,
     open_letter_context,
-    public_campaign,
     render_campaign,
     render_thanks,
     urgent_action,
@@ -93,10 +93,7 @@ SIGNATORIES_PER_PAGE = 200
 def signatories(request, slug):
     """Everyone who co-signed an open letter and may be named: organisations
     first, then individuals in the order they signed, a page at a time."""
-    campaign = public_campaign(slug)
-    text = campaign.text_in(get_language())
-    if campaign.kind != Campaign.Kind.OPEN_LETTER or text is None:
-        raise Http404
+    campaign, text = campaign_and_text(slug, Campaign.Kind.OPEN_LETTER)
     # Pages of ids first, from the index alone, then the names of one page:
     # the last page of 50,000 names costs little more than the first.
     page = Paginator(
