@@ -10,9 +10,18 @@ from pathlib import Path
 import dj_database_url
 from django.conf import global_settings
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from hamsada.lib.env import env_bool, env_int, env_list, secret
+from hamsada.lib.env import (
+    anymail_backend,
+    env_bool,
+    env_int,
+    env_json,
+    env_list,
+    secret,
+    smtp_options,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HAMSADA_VAR_DIR", BASE_DIR / "var"))
@@ -35,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "anymail",
     "hamsada.organizations",
     "hamsada.campaigns",
     "hamsada.participation",
@@ -178,16 +188,26 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
-# Email. SMTP in production (HAMSADA_SMTP_URL); in development every message is
-# written to var/outbox/ and can be read at /dev/outbox/.
+# Email. SMTP (HAMSADA_SMTP_URL) or a provider's API (HAMSADA_MAIL_PROVIDER) in
+# production; in development every message is written to var/outbox/ and can be
+# read at /dev/outbox/.
 DEFAULT_FROM_EMAIL = os.environ.get("HAMSADA_FROM_EMAIL", "Hamsada <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMTP_URL = os.environ.get("HAMSADA_SMTP_URL", "")
+# A provider through Anymail, by Anymail's name for it (mailgun, postmark,
+# amazon_ses, brevo, sparkpost, ...), with Anymail's settings for it as JSON in
+# HAMSADA_ANYMAIL, e.g. {"MAILGUN_API_KEY": "...", "MAILGUN_WEBHOOK_SIGNING_KEY":
+# "...", "WEBHOOK_SECRET": "user:password"}. Its tracking webhooks are then
+# served under /mail/events/ and report bounces and complaints.
+MAIL_PROVIDER = os.environ.get("HAMSADA_MAIL_PROVIDER", "")
+ANYMAIL = env_json("HAMSADA_ANYMAIL", {})
 OUTBOX_DIR = VAR_DIR / "outbox"
-DEV_OUTBOX = not PRODUCTION and not SMTP_URL
-if SMTP_URL:
-    from hamsada.lib.env import smtp_options
-
+DEV_OUTBOX = not PRODUCTION and not SMTP_URL and not MAIL_PROVIDER
+if SMTP_URL and MAIL_PROVIDER:
+    raise ImproperlyConfigured("Set HAMSADA_SMTP_URL or HAMSADA_MAIL_PROVIDER, not both.")
+if MAIL_PROVIDER:
+    MAILERS = {"default": {"BACKEND": anymail_backend(MAIL_PROVIDER)}}
+elif SMTP_URL:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -201,6 +221,10 @@ else:
             "OPTIONS": {"directory": str(OUTBOX_DIR)},
         }
     }
+# SMTP only: the mailbox bounces come back to (box@domain), fed to `hamsada
+# bounce`. Each message goes out with its own signed return path in it,
+# box+<number>-<signature>@domain, so a bounce names its message.
+BOUNCE_ADDRESS = "" if MAIL_PROVIDER else os.environ.get("HAMSADA_BOUNCE_ADDRESS", "")
 
 # Seconds a petition page's HTML is shared between readers (0: render each time).
 PAGE_CACHE_SECONDS = env_int("HAMSADA_PAGE_CACHE_SECONDS", 2)

@@ -7,6 +7,7 @@ whether a known address signed.
 """
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
@@ -17,6 +18,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
+
+from hamsada.lib.validators import ascii_domain
 
 # Providers that deliver a.b+tag@ to ab@ (dots) or ab+tag@ to ab@ (tags).
 IGNORES_DOTS = {"gmail.com", "googlemail.com"}
@@ -61,6 +64,25 @@ def canonical_email(address: str) -> str:
 def email_digest(address: str) -> str:
     canonical = canonical_email(address).encode()
     return hmac.new(_derived_key("email-digest"), canonical, hashlib.sha256).hexdigest()
+
+
+def suppression_digest(address: str) -> str:
+    """The keyed digest an undeliverable address is suppressed by: a key of its
+    own, the same in every campaign, so an address that bounced once is not
+    mailed again anywhere on the instance. The domain is taken in its ASCII
+    form, as servers and providers report it back."""
+    local, _at, domain = canonical_email(address).rpartition("@")
+    with contextlib.suppress(ValueError):  # never sent to; digested as written
+        domain = ascii_domain(domain)
+    canonical = f"{local}@{domain}".encode()
+    return hmac.new(_derived_key("suppression"), canonical, hashlib.sha256).hexdigest()
+
+
+def return_path_signature(message_id: int) -> str:
+    """Signs a message's number in its return path (VERP), so that only a real
+    bounce of that message, not anyone's forged report, can suppress its address."""
+    key = _derived_key("return-path")
+    return hmac.new(key, str(message_id).encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def encrypt(plaintext: str) -> str:

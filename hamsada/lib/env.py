@@ -1,6 +1,9 @@
 """Small typed readers for settings taken from the environment."""
 
+import importlib.util
+import json
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -37,6 +40,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_json(name: str, default):
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be JSON, not {value!r}") from None
+
+
+def anymail_backend(provider: str) -> str:
+    """Anymail's mail backend for a provider named as Anymail names it."""
+    if not re.fullmatch(r"[a-z][a-z_]*", provider):
+        raise ImproperlyConfigured(
+            f"HAMSADA_MAIL_PROVIDER must be Anymail's name for a provider, like mailgun, "
+            f"not {provider!r}"
+        )
+    if importlib.util.find_spec(f"anymail.backends.{provider}") is None:
+        raise ImproperlyConfigured(f"Anymail has no provider called {provider!r}")
+    return f"anymail.backends.{provider}.EmailBackend"
 
 
 def secret(name: str, key_file: Path) -> str:

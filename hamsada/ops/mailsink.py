@@ -20,6 +20,9 @@ class Recorder:
         # (envelope recipients, the bytes as received), for what parsing hides.
         self.received = []
         self.refuse_with = None  # e.g. "451 4.3.0 Try again later"
+        # Replies for some recipients only: {address: "550 5.1.1 No such user"}.
+        self.refuse_recipients = {}
+        self.senders = []  # the envelope sender (MAIL FROM) of each message received
         self.greetings = 0  # one per connection a client opened and greeted
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
@@ -30,12 +33,15 @@ class Recorder:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse_with:
             return self.refuse_with
+        if address.lower() in self.refuse_recipients:
+            return self.refuse_recipients[address.lower()]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.received.append((list(envelope.rcpt_tos), envelope.original_content))
+        self.senders.append(envelope.mail_from)
         self.messages.append(message)
         return "250 Message accepted"
 
@@ -78,5 +84,12 @@ class SMTPServer:
         self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
+    @property
+    def senders(self):
+        return self.recorder.senders
+
     def refuse(self, reply):
         self.recorder.refuse_with = reply
+
+    def refuse_recipient(self, address, reply):
+        self.recorder.refuse_recipients[address.lower()] = reply

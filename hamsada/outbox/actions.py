@@ -3,26 +3,35 @@ workers and handed to the handler that the owning app registered for each
 kind. It knows no other app: a message is about an act, a delivery or an
 event only through its foreign keys."""
 
+import contextlib
 import logging
 import re
 import smtplib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
+from anymail.exceptions import AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 
 from hamsada.lib import sql
-from hamsada.outbox.models import Message
+from hamsada.lib.crypto import suppression_digest
+from hamsada.outbox.models import Message, Suppression
 
 log = logging.getLogger(__name__)
 ADDRESS = re.compile(r"[^\s<>'\"]+@[^\s<>'\"]+")
 MAX_ATTEMPTS = 10
+# Enhanced status codes (RFC 3463) that say the address itself is wrong or
+# gone: 5.1.x bad mailbox or domain, 5.2.1 mailbox disabled, 5.4.4 no route.
+# Other permanent failures (5.7.x: our sender refused as spam, a relay that is
+# not configured) say nothing about the address and must not suppress it, or
+# one bad afternoon would suppress every supporter of one provider.
+ADDRESS_FAILURE = re.compile(r"\b5\.(1\.\d{1,3}|2\.1|4\.4)\b")
+ENHANCED_STATUS = re.compile(r"\b[245]\.\d{1,3}\.\d{1,3}\b")
 # The server is not there at all, as opposed to refusing one message.
 UNREACHABLE = (
     ConnectionError,
@@ -35,6 +44,15 @@ UNREACHABLE = (
 class Skip(Exception):
     """Raised by a renderer when a message must not go out after all (its
     address was erased, its supporter stopped updates); the reason is recorded."""
+
+
+class Suppressed(Skip):
+    """Raised by a renderer for an address that is suppressed (it bounced for
+    good, or its owner reported our mail as spam)."""
+
+    def __init__(self, reason):
+        super().__init__(f"suppressed: the address {Suppression.Reason(reason).label.lower()}")
+        self.reason = reason
 
 
 class EmailTransport:
@@ -53,7 +71,7 @@ class EmailTransport:
 
     def close(self):
         if self.mailer is not None:
-            with suppress(smtplib.SMTPException, OSError):  # the server went away first
+            with contextlib.suppress(smtplib.SMTPException, OSError):  # the server went away first
                 self.mailer.close()
             self.mailer = None
 
@@ -68,14 +86,49 @@ class Handler:
 
     render: Callable
     transport: type = EmailTransport
+    # Called as undeliverable(message, reason, now) when the message's address
+    # bounced for good or complained: marks what the message was about and
+    # returns the address, to be suppressed.
+    undeliverable: Callable | None = None
 
 
 HANDLERS: dict[str, Handler] = {}
 
 
-def register(kind, render, transport=EmailTransport):
+def register(kind, render, transport=EmailTransport, undeliverable=None):
     """Called by the app that owns a kind of message, from its AppConfig.ready()."""
-    HANDLERS[kind] = Handler(render, transport)
+    HANDLERS[kind] = Handler(render, transport, undeliverable)
+
+
+def suppress(address, reason, now):
+    """No email goes to address any more, from any campaign. The first reason stays."""
+    Suppression.objects.bulk_create(
+        [Suppression(digest=suppression_digest(address), reason=reason, created_at=now)],
+        ignore_conflicts=True,
+    )
+
+
+def suppression_of(address):
+    """Why address is suppressed (a Suppression.Reason), or None."""
+    return (
+        Suppression.objects.filter(digest=suppression_digest(address))
+        .values_list("reason", flat=True)
+        .first()
+    )
+
+
+def undeliverable(message, reason, now, address=None):
+    """The message's address bounced for good or complained: the app that owns
+    its kind marks what the message was about and names the address (else the
+    address reported is taken), which is then suppressed instance-wide.
+    Returns whether an address was suppressed."""
+    handler = HANDLERS.get(message.kind)
+    if handler is not None and handler.undeliverable is not None:
+        address = handler.undeliverable(message, reason, now) or address
+    if address:
+        suppress(address, reason, now)
+    log.info("message %s: %s", message.pk, reason)
+    return bool(address)
 
 
 def new_message(kind, *, language, now, **about):
@@ -161,7 +214,28 @@ def claim_due_messages(now, limit=20):
     return claimed
 
 
+def about_the_address(answer):
+    """Whether a server's permanent failure is about the address, as far as its
+    enhanced status code (if it gives one) tells."""
+    return not ENHANCED_STATUS.search(answer) or bool(ADDRESS_FAILURE.search(answer))
+
+
+def refuses_address(error):
+    """Whether the server refused the recipient's address itself for good."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused) or not error.recipients:
+        return False
+    for code, text in error.recipients.values():
+        text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+        if code not in (550, 551, 553) and not (code >= 500 and ENHANCED_STATUS.search(text)):
+            return False
+        if not about_the_address(text):
+            return False
+    return True
+
+
 def is_permanent(error):
+    if isinstance(error, AnymailRecipientsRefused):  # the provider will not send to it
+        return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _text in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
@@ -264,6 +338,10 @@ def send_message(message, now, transports):
         return True
     try:
         rendered = handler.render(message)
+    except Suppressed as refused:
+        undeliverable(message, refused.reason, now)
+        finish(message, Message.Status.FAILED, now, error=str(refused))
+        return True
     except Skip as reason:
         finish(message, Message.Status.FAILED, now, error=str(reason))
         return True
@@ -286,6 +364,8 @@ def send_message(message, now, transports):
         # What the server said no to for good, or what can never be written
         # for it (an address no codec can encode), is not tried again.
         permanent = is_permanent(error) or isinstance(error, (UnicodeError, ValueError))
+        if refuses_address(error):
+            undeliverable(message, Suppression.Reason.BOUNCED, now, address=rendered.to[0])
         if permanent or message.attempts >= MAX_ATTEMPTS:
             log.warning("message %s failed for good: %s", message.pk, type(error).__name__)
             finish(message, Message.Status.FAILED, now, error=text)

@@ -88,6 +88,27 @@ class Message(models.Model):
         return f"<message-{self.pk}-{self.created_at:%Y%m%d%H%M%S}@{host}>"
 
 
+class Suppression(models.Model):
+    """An address no email goes to any more, because it bounced for good or its
+    owner reported our mail as spam. Kept only as a keyed digest of its own
+    (crypto.suppression_digest), so no plain address is stored."""
+
+    class Reason(models.TextChoices):
+        BOUNCED = "bounced", _("Bounced")
+        COMPLAINED = "complained", _("Reported as spam")
+
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason)
+    created_at = models.DateTimeField(_("suppressed"))
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+
+    def __str__(self):
+        return f"{self.get_reason_display()} {self.digest[:12]}"
+
+
 def queue_summary(now):
     """What an organiser watching the mail needs: how many wait and since
     when, and how many were sent or failed in the last day, failures by reason."""
@@ -108,5 +129,11 @@ def queue_summary(now):
             .values_list("last_error")
             .annotate(n=Count("pk"))
             .order_by("-n")[:10]
+        ),
+        "suppressed_last_day": dict(
+            Suppression.objects.filter(created_at__gte=now - timedelta(days=1))
+            .values_list("reason")
+            .annotate(n=Count("pk"))
+            .order_by()
         ),
     }

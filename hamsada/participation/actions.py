@@ -15,7 +15,7 @@ from django.db.models import Case, F, Value, When
 from hamsada.campaigns.models import Event
 from hamsada.lib import crypto, sql
 from hamsada.outbox.actions import queue, queue_batch
-from hamsada.outbox.models import Message
+from hamsada.outbox.models import Message, Suppression
 from hamsada.participation.models import Act, OrganisationSignature, ReportedAction
 from hamsada.tally.actions import add_to_action_tally, add_to_tally, stamp_milestones
 from hamsada.tally.receipts import new_receipt
@@ -236,6 +236,21 @@ def review_organisation(signature, decision, now, reviewed_by, reason=""):
     return bool(changed)
 
 
+def mark_undeliverable(message, reason, now):
+    """An email about an act bounced for good, or its supporter reported it as
+    spam: the act is marked (first reason stays), a complaint also stops
+    updates, and the act's address is returned for the outbox to suppress.
+    Counts do not change: a confirmed act was confirmed by its supporter."""
+    act = Act.objects.filter(pk=message.act_id).only("pk", "email_encrypted").first()
+    if act is None:
+        return None
+    change = {"undeliverable": reason, "undeliverable_at": now}
+    if reason == Suppression.Reason.COMPLAINED:
+        change["wants_updates"] = False
+    Act.objects.filter(pk=act.pk, undeliverable="").update(**change)
+    return act.email or None
+
+
 def stop_updates(act_id):
     """Stops update emails to an act's supporter. Returns whether anything changed."""
     return bool(Act.objects.filter(pk=act_id, wants_updates=True).update(wants_updates=False))
@@ -281,6 +296,7 @@ def send_reminders(now, limit=500):
         )
         .exclude(kind=Act.Kind.REPORT)
         .exclude(email_encrypted="")
+        .filter(undeliverable="")
         .only("pk", "language")[:limit]
     )
     queued = 0

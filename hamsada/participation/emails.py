@@ -9,6 +9,7 @@ from hamsada.lib.links import absolute_url
 from hamsada.outbox.actions import Skip, register
 from hamsada.outbox.emails import compose
 from hamsada.outbox.models import Message
+from hamsada.participation.actions import mark_undeliverable
 from hamsada.participation.models import Act
 from hamsada.participation.tokens import make_token
 
@@ -54,4 +55,4 @@ def register_renderers():
         Message.Kind.UPDATE,
         Message.Kind.REMINDER,
     ):
-        register(kind, render_act_email)
+        register(kind, render_act_email, undeliverable=mark_undeliverable)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamsada.campaigns.models import Channel
 from hamsada.lib import crypto
+from hamsada.outbox.models import Suppression
 
 
 class ActQuerySet(models.QuerySet):
@@ -25,9 +26,11 @@ class ActQuerySet(models.QuerySet):
         return self.filter(status=Act.Status.CONFIRMED, show_name=True)
 
     def subscribed(self):
-        """Confirmed supporters who asked for updates, but not the contacts of
-        organisations an organiser rejected."""
-        return self.filter(status=Act.Status.CONFIRMED, wants_updates=True).exclude(
+        """Confirmed supporters who asked for updates, but not those whose
+        address bounced or complained, nor the contacts of organisations an
+        organiser rejected."""
+        subscribed = self.filter(status=Act.Status.CONFIRMED, wants_updates=True)
+        return subscribed.filter(undeliverable="").exclude(
             organisation__review=OrganisationSignature.Review.REJECTED
         )
 
@@ -82,6 +85,14 @@ class Act(models.Model):
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     invalidated_at = models.DateTimeField(_("invalidated"), null=True, blank=True, editable=False)
+    # Why no email reaches this act's address any more (it bounced for good, or
+    # its owner reported our mail as spam), and since when.
+    undeliverable = models.CharField(
+        _("undeliverable"), max_length=12, choices=Suppression.Reason, blank=True, editable=False
+    )
+    undeliverable_at = models.DateTimeField(
+        _("undeliverable since"), null=True, blank=True, editable=False
+    )
     # SHA-256 of the receipt code given on confirmation; the code itself is not kept.
     receipt_hash = models.CharField(  # noqa: DJ001
         max_length=64, null=True, unique=True, editable=False

@@ -6,13 +6,14 @@ from django.views.i18n import set_language
 
 from hamsada.web.feeds import TimelineFeed
 from hamsada.web.views import acts as participation
-from hamsada.web.views import campaigns, exports, verification
+from hamsada.web.views import campaigns, exports, mail, verification
 from hamsada.web.views import dev_outbox as outbox
 from hamsada.web.views import files as delivery
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("signing-key.txt", verification.signing_key, name="signing_key"),
+    path("mail/events/<slug:provider>/", mail.provider_events, name="mail_events"),
     path(
         "delivered/<str:token>/package.<str:kind>", delivery.delivered_file, name="delivered_file"
     ),

@@ -6,6 +6,8 @@ import re
 import pytest
 from django.test import Client
 
+from hamsada.lib.crypto import email_digest
+from hamsada.participation.models import Act
 from hamsada.tally.models import totals
 from tests.factories import open_petition, sign_data
 from tests.helpers import link_in, text_of, wait_for
@@ -34,3 +36,21 @@ def test_sign_receive_email_confirm_and_see_the_count(worker, smtp_server):
 def test_the_worker_stops_cleanly_on_sigterm(worker):
     worker.terminate()
     assert worker.wait(timeout=20) == 0
+
+
+def test_an_address_refused_for_good_is_marked_by_the_real_worker(worker, smtp_server):
+    open_petition()
+    smtp_server.refuse_recipient("gone@example.org", "550 5.1.1 <gone@example.org>: no such user")
+    client = Client()
+    client.post("/en/c/free-the-teachers/sign/", sign_data(email="gone@example.org"))
+    client.post("/en/c/free-the-teachers/sign/", sign_data(email="ada@example.org"))
+    gone = Act.objects.get(email_digest=email_digest("gone@example.org"))
+    wait_for(lambda: Act.objects.filter(pk=gone.pk, undeliverable="bounced").exists())
+    wait_for(lambda: smtp_server.messages)
+    assert [to for to, _raw in smtp_server.received] == [["ada@example.org"]]
+    # Signing again later sends nothing to it: the address is suppressed.
+    other = open_petition(slug="another")
+    client.post(f"/en/c/{other.slug}/sign/", sign_data(email="gone@example.org"))
+    again = Act.objects.get(campaign=other)
+    wait_for(lambda: Act.objects.filter(pk=again.pk, undeliverable="bounced").exists())
+    assert len(smtp_server.received) == 1

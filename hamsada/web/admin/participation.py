@@ -26,7 +26,7 @@ class ActAdmin(admin.ModelAdmin):
         "created_at",
         "confirmed_at",
     ]
-    list_filter = ["status", "kind", "campaign", "language"]
+    list_filter = ["status", "kind", "campaign", "language", "undeliverable"]
     fields = [
         "campaign",
         "kind",
@@ -42,6 +42,8 @@ class ActAdmin(admin.ModelAdmin):
         "confirmed_at",
         "withdrawn_at",
         "invalidated_at",
+        "undeliverable",
+        "undeliverable_at",
     ]
     readonly_fields = fields
     list_select_related = ["campaign"]
