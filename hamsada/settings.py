@@ -18,6 +18,7 @@ from hamsada.lib.env import (
     env_bool,
     env_int,
     env_json,
+    env_limits,
     env_list,
     secret,
     smtp_options,
@@ -258,6 +259,11 @@ REMINDER_HOURS = env_int("HAMSADA_REMINDER_HOURS", 24)
 OUTBOX_CONNECTIONS = env_int(
     "HAMSADA_OUTBOX_CONNECTIONS", 1 if DATABASES["default"]["ENGINE"] == "hamsada.lib.sqlite" else 8
 )
+# Optional pacing: messages a minute to one recipient domain (its ASCII form),
+# "*" for each other domain, e.g. HAMSADA_MAIL_DOMAIN_LIMITS=gmail.com=600,*=300.
+# Decided when sending, from the address; counted in the cache (shared between
+# workers with REDIS_URL), under a keyed hash of the domain. Unset: no pacing.
+MAIL_DOMAIN_LIMITS = env_limits("HAMSADA_MAIL_DOMAIN_LIMITS")
 # First retry after a temporary SMTP failure; each later one waits twice as long.
 OUTBOX_RETRY_SECONDS = env_int("HAMSADA_OUTBOX_RETRY_SECONDS", 30)
 # Sign attempts allowed per client address (as a keyed hash) per window. Generous,

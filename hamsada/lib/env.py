@@ -42,6 +42,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_limits(name: str) -> dict[str, int]:
+    """{"gmail.com": 600, "*": 1200} from gmail.com=600,*=1200."""
+    limits = {}
+    for item in env_list(name, []):
+        key, _equals, value = item.partition("=")
+        try:
+            limits[key.strip().lower()] = int(value)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must look like gmail.com=600,*=1200, not {item!r}"
+            ) from None
+    return limits
+
+
 def env_json(name: str, default):
     value = os.environ.get(name)
     if not value:

@@ -20,11 +20,14 @@ from django.db.models import F, Q
 
 from hamsada.lib import sql
 from hamsada.lib.crypto import suppression_digest
+from hamsada.lib.ratelimit import allow
 from hamsada.outbox.models import Message, Suppression
 
 log = logging.getLogger(__name__)
 ADDRESS = re.compile(r"[^\s<>'\"]+@[^\s<>'\"]+")
 MAX_ATTEMPTS = 10
+# A message held back by pacing is tried again this much later.
+PACING_DELAY = timedelta(seconds=15)
 # Enhanced status codes (RFC 3463) that say the address itself is wrong or
 # gone: 5.1.x bad mailbox or domain, 5.2.1 mailbox disabled, 5.4.4 no route.
 # Other permanent failures (5.7.x: our sender refused as spam, a relay that is
@@ -301,12 +304,7 @@ def send_in_turn(messages, now, transports):
     for index, message in enumerate(messages):
         if not send_message(message, now, transports):
             rest = [later.pk for later in messages[index + 1 :]]
-            with transaction.atomic():
-                Message.objects.filter(pk__in=rest).update(
-                    status=Message.Status.QUEUED,
-                    next_attempt_at=now + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS),
-                    attempts=F("attempts") - 1,  # claimed, but not tried
-                )
+            defer(rest, now + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS))
             return
 
 
@@ -352,6 +350,9 @@ def send_message(message, now, transports):
         log.warning("message %s could not be rendered: %s", message.pk, text)
         finish(message, Message.Status.FAILED, now, error=text)
         return True
+    if not paced(rendered):
+        defer([message.pk], now + PACING_DELAY)
+        return True
     if handler.transport not in transports:
         transports[handler.transport] = handler.transport()
     transport = transports[handler.transport]
@@ -382,6 +383,25 @@ def send_message(message, now, transports):
         return not isinstance(error, UNREACHABLE)
     finish(message, Message.Status.SENT, now)
     return True
+
+
+def paced(rendered):
+    """Whether settings.MAIL_DOMAIN_LIMITS lets an email to this domain go now."""
+    limits = settings.MAIL_DOMAIN_LIMITS
+    recipients = getattr(rendered, "to", None)
+    if not limits or not recipients:
+        return True
+    domain = recipients[0].rpartition("@")[2].lower()
+    limit = limits.get(domain, limits.get("*", 0))
+    return allow(domain, "mail-domain", limit, 60)
+
+
+def defer(message_ids, until):
+    """Back to the queue untried, for later: claimed, but no attempt spent."""
+    with transaction.atomic():
+        Message.objects.filter(pk__in=message_ids).update(
+            status=Message.Status.QUEUED, next_attempt_at=until, attempts=F("attempts") - 1
+        )
 
 
 def finish(message, status, now, error=""):

@@ -7,6 +7,7 @@ import socket
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from hamsada.ops.mailsink import Recorder, SMTPServer
@@ -132,3 +133,25 @@ def test_an_unreliable_relay_loses_nothing_and_duplicates_only_what_it_kept_sile
     assert len(ids) == 80  # every message arrived
     duplicates = sum(n - 1 for n in ids.values())
     assert duplicates == relay.recorder.kept_then_hung_up == 1
+
+
+@pytest.mark.django_db
+def test_pacing_holds_back_a_busy_domain_and_lets_the_others_go(smtp_mailer, settings):
+    settings.MAIL_DOMAIN_LIMITS = {"busy.example": 2}
+    petition = open_petition()
+    for n in range(4):
+        pending_signature(petition, email=f"s{n}@busy.example")
+    pending_signature(petition, email="ada@quiet.example")
+    now = timezone.now()
+    outbox.send_claimed(outbox.claim_due_messages(now), now)
+    sent_to = sorted(to[0].split("@")[1] for to, _raw in smtp_mailer.received)
+    assert sent_to == ["busy.example", "busy.example", "quiet.example"]
+    held = Message.objects.filter(status=Message.Status.QUEUED)
+    assert held.count() == 2
+    assert all(m.next_attempt_at > now and m.attempts == 0 and not m.last_error for m in held)
+    # Nothing due before the pause is over; then the minute's count starts again.
+    assert outbox.claim_due_messages(now + timedelta(seconds=5)) == []
+    cache.clear()
+    later = now + timedelta(seconds=20)
+    outbox.send_claimed(outbox.claim_due_messages(later), later)
+    assert len(smtp_mailer.received) == 5
