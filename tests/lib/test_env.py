@@ -8,7 +8,7 @@ def test_domain_limits_are_read_from_one_variable(monkeypatch):
     monkeypatch.setenv("LIMITS", "Gmail.com=600, *=1200")
     assert env_limits("LIMITS") == {"gmail.com": 600, "*": 1200}
     monkeypatch.setenv("LIMITS", "gmail.com=lots")
-    with pytest.raises(ImproperlyConfigured, match="gmail.com=600"):
+    with pytest.raises(ImproperlyConfigured, match=r"gmail\.com=600"):
         env_limits("LIMITS")
 
 
