@@ -120,7 +120,7 @@ def check_recount():
 class Server:
     """`hamsada run`, as production runs it."""
 
-    def __init__(self, workers, threads):
+    def __init__(self, workers, threads, background_workers=1, env=None):
         self.port = free_port()
         self.process = subprocess.Popen(
             [
@@ -134,7 +134,10 @@ class Server:
                 str(workers),
                 "--threads",
                 str(threads),
+                "--workers",
+                str(background_workers),
             ],
+            env=env,
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )

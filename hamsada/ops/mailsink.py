@@ -47,10 +47,14 @@ class Recorder:
 
 
 class SMTPServer:
-    def __init__(self, recorder=None):
-        """recorder: a Recorder, or one of its kind that misbehaves on purpose."""
+    def __init__(self, recorder=None, **options):
+        """recorder: a Recorder, or one of its kind that misbehaves on purpose;
+        options: aiosmtpd's (tls_context, require_starttls, authenticator...)."""
         self.recorder = recorder or Recorder()
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=free_port())
+        self.options = options
+        self.controller = Controller(
+            self.recorder, hostname="127.0.0.1", port=free_port(), **options
+        )
 
     def __enter__(self):
         self.controller.start()
@@ -81,7 +85,9 @@ class SMTPServer:
 
     def restart(self):
         """Starts again on the same port after controller.stop(): a server back up."""
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self.recorder, hostname="127.0.0.1", port=self.port, **self.options
+        )
         self.controller.start()
 
     @property

@@ -327,8 +327,8 @@ def send_message(message, now, transports):
     the worker or hold back the others.
 
     transports ({transport class: open instance}) are the sender's, kept
-    open across its messages. Returns False when the server could not be
-    reached at all.
+    open across its messages. Returns False when a new connection to the
+    server could not be made.
     """
     handler = HANDLERS.get(message.kind)
     if handler is None:
@@ -353,7 +353,8 @@ def send_message(message, now, transports):
     if not paced(rendered):
         defer([message.pk], now + PACING_DELAY)
         return True
-    if handler.transport not in transports:
+    fresh = handler.transport not in transports
+    if fresh:
         transports[handler.transport] = handler.transport()
     transport = transports[handler.transport]
     try:
@@ -378,9 +379,11 @@ def send_message(message, now, transports):
                 Message.objects.filter(pk=message.pk).update(
                     status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text
                 )
-        # A connection that failed is not trusted with the next message.
+        # A connection that failed is not trusted with the next message. One
+        # that was open and dropped is replaced for the next; one that could
+        # not be opened at all means the server is down.
         transports.pop(handler.transport).close()
-        return not isinstance(error, UNREACHABLE)
+        return not (fresh and isinstance(error, UNREACHABLE))
     finish(message, Message.Status.SENT, now)
     return True
 

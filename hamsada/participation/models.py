@@ -88,7 +88,13 @@ class Act(models.Model):
     # Why no email reaches this act's address any more (it bounced for good, or
     # its owner reported our mail as spam), and since when.
     undeliverable = models.CharField(
-        _("undeliverable"), max_length=12, choices=Suppression.Reason, blank=True, editable=False
+        _("undeliverable"),
+        max_length=12,
+        choices=Suppression.Reason,
+        blank=True,
+        default="",
+        db_default="",  # rows written by older code during an upgrade
+        editable=False,
     )
     undeliverable_at = models.DateTimeField(
         _("undeliverable since"), null=True, blank=True, editable=False

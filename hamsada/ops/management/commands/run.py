@@ -16,8 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HAMSADA_HOST", "127.0.0.1"))
         parser.add_argument("--web-workers", type=int, default=3)
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--workers", type=int, default=1, help="background workers (sending mail)"
+        )
 
-    def handle(self, *args, port, host, web_workers, threads, **options):
+    def handle(self, *args, port, host, web_workers, threads, workers, **options):
         # Links in emails point at this server unless the deployment says otherwise.
         os.environ.setdefault("HAMSADA_SITE_URL", f"http://{host}:{port}")
         web = subprocess.Popen(
@@ -38,7 +41,7 @@ class Command(BaseCommand):
                 "warning",
             ]
         )
-        worker = start_worker()
+        background = [start_worker() for _ in range(max(1, workers))]
         stopping = False
 
         def stop(signum, frame):
@@ -53,15 +56,18 @@ class Command(BaseCommand):
         # gunicorn replaces its own dead workers; a dead background worker is
         # replaced here, and its claimed mail is picked up when the lease ends.
         while not stopping and web.poll() is None:
-            if worker.poll() is not None:
-                self.stderr.write(f"The worker stopped (exit {worker.returncode}); restarting it.")
-                time.sleep(1)
-                worker = start_worker()
+            for index, worker in enumerate(background):
+                if worker.poll() is not None:
+                    self.stderr.write(
+                        f"A worker stopped (exit {worker.returncode}); restarting it."
+                    )
+                    time.sleep(1)
+                    background[index] = start_worker()
             time.sleep(0.2)
-        for child in [web, worker]:
+        for child in [web, *background]:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
-        for child in [web, worker]:
+        for child in [web, *background]:
             try:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:

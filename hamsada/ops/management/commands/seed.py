@@ -99,9 +99,9 @@ class Command(BaseCommand):
             f"""
             INSERT INTO {sql.name(Act)} (campaign_id, kind, status, name, affiliation,
                 email_encrypted, email_digest, country, show_name, wants_updates, language,
-                note, emails_sent, created_at, confirmed_at, receipt_hash)
+                note, emails_sent, created_at, confirmed_at, receipt_hash, undeliverable)
             SELECT %s, %s, %s, {name}, '', '', {digest}, {country},
-                i %% %s = 0, FALSE, 'en', '', 1, CURRENT_TIMESTAMP, {confirmed_at}, {receipt}
+                i %% %s = 0, FALSE, 'en', '', 1, CURRENT_TIMESTAMP, {confirmed_at}, {receipt}, ''
             FROM {numbers}
             """,  # noqa: S608 - no user input; the pieces are constants above
             [campaign_id, kind, status, named_every, start, start, count],
