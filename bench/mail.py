@@ -361,6 +361,7 @@ def main():
     parser.add_argument("--workers", default=None, help="spike: 1,2,4; drain: 1")
     parser.add_argument("--connections", default=None, help="spike: 8; drain: 1,4")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--label", default="", help="added to the results file's name")
     # spike
     parser.add_argument("--rates", default="240", help="signatures a second, highest first")
     parser.add_argument("--seconds", type=float, default=120)
@@ -425,7 +426,8 @@ def main():
         result["highest_flat_rate_by_workers"] = {w: max(r) for w, r in flat.items()}
         print(json.dumps({"highest_flat_rate_by_workers": result["highest_flat_rate_by_workers"]}))
     faults = "-" + args.fault.replace(",", "-") if args.fault != "none" else ""
-    name = f"mail-{args.scenario}{faults}-{args.backend}.json"
+    label = f"-{args.label}" if args.label else ""
+    name = f"mail-{args.scenario}{faults}{label}-{args.backend}.json"
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / name).write_text(json.dumps(result, indent=2) + "\n")
 
