@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ PRODUCTION = {
     "HAMSADA_ALLOWED_HOSTS": "petitions.example.org",
     "HAMSADA_SITE_URL": "https://petitions.example.org",
     "HAMSADA_SMTP_URL": "smtp://mailer:secret@127.0.0.1:587?tls=1",
+    "HAMSADA_BOUNCE_ADDRESS": "bounces@petitions.example.org",
 }
 
 
@@ -39,3 +41,40 @@ def test_the_demo_refuses_to_run_in_production():
     result = hamsada("demo", **PRODUCTION)
     assert result.returncode != 0
     assert "not for production" in result.stderr
+
+
+def test_smtp_without_a_bounce_address_is_warned_about():
+    result = hamsada(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **{**PRODUCTION, "HAMSADA_BOUNCE_ADDRESS": ""},
+    )
+    assert result.returncode != 0
+    assert "hamsada.W002" in result.stderr
+
+
+def test_a_provider_whose_webhook_anyone_could_call_fails_the_deploy_check():
+    provider = {**PRODUCTION, "HAMSADA_SMTP_URL": "", "HAMSADA_MAIL_PROVIDER": "postmark"}
+    tokens = {"POSTMARK_SERVER_TOKEN": "token"}
+    open_to_all = hamsada("check", "--deploy", HAMSADA_ANYMAIL=json.dumps(tokens), **provider)
+    assert open_to_all.returncode != 0
+    assert "hamsada.E005" in open_to_all.stderr
+    secured = {**tokens, "WEBHOOK_SECRET": "hamsada:a-long-random-webhook-secret"}
+    result = hamsada(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        HAMSADA_ANYMAIL=json.dumps(secured),
+        **provider,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_mailgun_webhook_without_its_signing_key_fails_the_deploy_check():
+    provider = {**PRODUCTION, "HAMSADA_SMTP_URL": "", "HAMSADA_MAIL_PROVIDER": "mailgun"}
+    result = hamsada("check", "--deploy", HAMSADA_ANYMAIL="{}", **provider)
+    assert result.returncode != 0
+    assert "hamsada.E004" in result.stderr
