@@ -262,6 +262,8 @@ def spike(args, workers, rate, fault, run):
 
     from hamsada.outbox.models import Message
 
+    # What an earlier run left unsent is not this run's mail.
+    left_before = Message.objects.filter(status__in=["queued", "sending"]).update(status="failed")
     relay, relay_environment = start_relay(args, fault)
     environment = {
         **os.environ,
@@ -326,6 +328,7 @@ def spike(args, workers, rate, fault, run):
         "connections_per_worker": args.connections,
         "fault": fault,
         "offered_per_second": rate,
+        "earlier_runs_left_unsent": left_before,
         "offered_seconds": args.seconds,
         "signatures_acknowledged": len(acknowledged),
         "signatures_per_second": round(offered.throughput, 1),

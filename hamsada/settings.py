@@ -20,6 +20,7 @@ from hamsada.lib.env import (
     env_json,
     env_limits,
     env_list,
+    env_mailbox,
     secret,
     smtp_options,
 )
@@ -225,7 +226,7 @@ else:
 # SMTP only: the mailbox bounces come back to (box@domain), fed to `hamsada
 # bounce`. Each message goes out with its own signed return path in it,
 # box+<number>-<signature>@domain, so a bounce names its message.
-BOUNCE_ADDRESS = "" if MAIL_PROVIDER else os.environ.get("HAMSADA_BOUNCE_ADDRESS", "")
+BOUNCE_ADDRESS = "" if MAIL_PROVIDER else env_mailbox("HAMSADA_BOUNCE_ADDRESS")
 
 # Seconds a petition page's HTML is shared between readers (0: render each time).
 PAGE_CACHE_SECONDS = env_int("HAMSADA_PAGE_CACHE_SECONDS", 2)

@@ -56,6 +56,17 @@ def env_limits(name: str) -> dict[str, int]:
     return limits
 
 
+def env_mailbox(name: str) -> str:
+    """A bare mailbox address (box@domain, no name, no +tag), or ""."""
+    value = os.environ.get(name, "").strip()
+    if value and not re.fullmatch(r"[A-Za-z0-9._-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", value):
+        raise ImproperlyConfigured(
+            f"{name} must be a plain address like bounces@example.org (no name, no +), "
+            f"not {value!r}"
+        )
+    return value
+
+
 def env_json(name: str, default):
     value = os.environ.get(name)
     if not value:

@@ -32,9 +32,11 @@ PACING_DELAY = timedelta(seconds=15)
 # gone: 5.1.x bad mailbox or domain, 5.2.1 mailbox disabled, 5.4.4 no route.
 # Other permanent failures (5.7.x: our sender refused as spam, a relay that is
 # not configured) say nothing about the address and must not suppress it, or
-# one bad afternoon would suppress every supporter of one provider.
-ADDRESS_FAILURE = re.compile(r"\b5\.(1\.\d{1,3}|2\.1|4\.4)\b")
-ENHANCED_STATUS = re.compile(r"\b[245]\.\d{1,3}\.\d{1,3}\b")
+# one bad afternoon would suppress every supporter of one provider; nor does a
+# bare 550, which servers also give for "relaying denied" and blocklists.
+ADDRESS_FAILURE = re.compile(r"5\.(1\.\d{1,3}|2\.1|4\.4)")
+# The status at the start of an answer: "5.1.1 …", "550 5.1.1 …", "smtp; 550 5.1.1 …".
+LEADING_STATUS = re.compile(r"\s*(?:smtp;\s*)?(?:\d{3}[ -])?([245]\.\d{1,3}\.\d{1,3})\b", re.I)
 # The server is not there at all, as opposed to refusing one message.
 UNREACHABLE = (
     ConnectionError,
@@ -54,7 +56,7 @@ class Suppressed(Skip):
     good, or its owner reported our mail as spam)."""
 
     def __init__(self, reason):
-        super().__init__(f"suppressed: the address {Suppression.Reason(reason).label.lower()}")
+        super().__init__(f"suppressed: the address {reason}")
         self.reason = reason
 
 
@@ -123,15 +125,14 @@ def suppression_of(address):
 def undeliverable(message, reason, now, address=None):
     """The message's address bounced for good or complained: the app that owns
     its kind marks what the message was about and names the address (else the
-    address reported is taken), which is then suppressed instance-wide.
-    Returns whether an address was suppressed."""
+    address reported is taken), which is then suppressed instance-wide."""
     handler = HANDLERS.get(message.kind)
-    if handler is not None and handler.undeliverable is not None:
-        address = handler.undeliverable(message, reason, now) or address
-    if address:
-        suppress(address, reason, now)
+    with transaction.atomic():
+        if handler is not None and handler.undeliverable is not None:
+            address = handler.undeliverable(message, reason, now) or address
+        if address:
+            suppress(address, reason, now)
     log.info("message %s: %s", message.pk, reason)
-    return bool(address)
 
 
 def new_message(kind, *, language, now, **about):
@@ -218,22 +219,21 @@ def claim_due_messages(now, limit=20):
 
 
 def about_the_address(answer):
-    """Whether a server's permanent failure is about the address, as far as its
-    enhanced status code (if it gives one) tells."""
-    return not ENHANCED_STATUS.search(answer) or bool(ADDRESS_FAILURE.search(answer))
+    """Whether a server's answer says, by the enhanced status code it starts
+    with, that the address itself is wrong or gone for good."""
+    status = LEADING_STATUS.match(answer or "")
+    return bool(status and ADDRESS_FAILURE.fullmatch(status[1]))
 
 
 def refuses_address(error):
     """Whether the server refused the recipient's address itself for good."""
     if not isinstance(error, smtplib.SMTPRecipientsRefused) or not error.recipients:
         return False
-    for code, text in error.recipients.values():
-        text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-        if code not in (550, 551, 553) and not (code >= 500 and ENHANCED_STATUS.search(text)):
-            return False
-        if not about_the_address(text):
-            return False
-    return True
+    answers = [
+        (code, text.decode(errors="replace") if isinstance(text, bytes) else str(text))
+        for code, text in error.recipients.values()
+    ]
+    return all(code >= 500 and about_the_address(text) for code, text in answers)
 
 
 def is_permanent(error):

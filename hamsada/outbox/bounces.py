@@ -9,18 +9,16 @@ notifications (RFC 3464) and spam complaints in the Abuse Reporting Format
 
 import email
 import email.policy
-import re
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from hamsada.outbox.actions import ADDRESS_FAILURE, undeliverable
+from hamsada.outbox.actions import ADDRESS, about_the_address, undeliverable
 from hamsada.outbox.emails import message_of_return_path
 from hamsada.outbox.models import Message, Suppression
 
 # Where an MTA leaves the address a message was delivered to.
 RECIPIENT_HEADERS = ("X-Original-To", "Delivered-To", "Envelope-To", "To")
-STATUS = re.compile(r"\b([245])\.\d{1,3}\.\d{1,3}\b")
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,9 @@ def status_fields(report):
             yield (
                 str(block.get("Action", "")).strip().lower(),
                 str(block.get("Status", "")).strip(),
-                " ".join(str(block.get("Diagnostic-Code", "")).split())[:200],
+                ADDRESS.sub("<address>", " ".join(str(block.get("Diagnostic-Code", "")).split()))[
+                    :200
+                ],
             )
 
 
@@ -87,7 +87,7 @@ def judge(report, recipients=()):
     if not fields:
         return Verdict(number, None, "no delivery status in it")
     for action, status, diagnostic in fields:
-        if action == "failed" and ADDRESS_FAILURE.search(status):
+        if action == "failed" and about_the_address(status):
             return Verdict(number, Suppression.Reason.BOUNCED, f"{status} {diagnostic}".strip())
     action, status, diagnostic = fields[0]
     # 4.x.x, delayed, or a permanent failure that is not about the address

@@ -4,6 +4,7 @@ The apps that own each kind gather the context (see their emails.py)."""
 
 import email.policy
 import hmac
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,7 +15,18 @@ from hamsada.lib.crypto import return_path_signature
 from hamsada.lib.text import right_to_left_lines
 from hamsada.lib.validators import sendable_address
 from hamsada.outbox.actions import Skip, Suppressed, suppression_of
+from hamsada.outbox.models import Message, Suppression
 
+SIGNED_NUMBER = re.compile(r"[0-9]{1,18}-[0-9a-f]{16}")
+# What still goes to an address whose owner once reported our mail as spam:
+# what they ask for by acting again (confirming a new signature, its receipt)
+# and deliveries to officials. A bounced address gets nothing.
+SENT_DESPITE_A_COMPLAINT = {
+    Message.Kind.CONFIRM,
+    Message.Kind.CONFIRM_REPORT,
+    Message.Kind.RECEIPT,
+    Message.Kind.DELIVERY,
+}
 # Headers whose value is one link: Python folds a long unbroken value by
 # encoding it as RFC 2047 words, and mail programs then no longer see a link
 # (one-click unsubscribe, RFC 8058, never shows).
@@ -70,7 +82,7 @@ def message_of_return_path(address):
     if their_domain.lower() != domain.lower() or not local.lower().startswith(f"{box.lower()}+"):
         return None
     number, _dash, signature = local[len(box) + 1 :].partition("-")
-    if not number.isascii() or not number.isdigit():
+    if not SIGNED_NUMBER.fullmatch(f"{number}-{signature.lower()}"):
         return None
     if not hmac.compare_digest(signature.lower(), return_path_signature(int(number))):
         return None
@@ -87,7 +99,10 @@ def compose(message, context, to, headers=()):
         to = sendable_address(to)
     except ValueError:
         raise Skip("the address's domain cannot be written for a mail server") from None
-    if reason := suppression_of(to):
+    reason = suppression_of(to)
+    if reason == Suppression.Reason.BOUNCED or (
+        reason == Suppression.Reason.COMPLAINED and message.kind not in SENT_DESPITE_A_COMPLAINT
+    ):
         raise Suppressed(reason)
     context = {"language": message.language, "direction": direction(), **context}
     subject = " ".join(render_to_string(f"emails/{message.kind}.subject.txt", context).split())

@@ -26,9 +26,11 @@ def reason_for(event):
     if event.event_type == EventType.REJECTED:
         return REJECTED_BECAUSE.get(event.reject_reason)
     reason = REASONS.get(event.event_type)
-    answer = event.mta_response or ""
-    if reason == Suppression.Reason.BOUNCED and not about_the_address(answer):
-        return None  # e.g. 5.7.1, refused as spam: the address may well be fine
+    if reason == Suppression.Reason.BOUNCED and not about_the_address(event.mta_response):
+        # A soft bounce (a full mailbox), a refusal of us (5.7.1, spam), or a
+        # provider that gave no status: the address may well be fine. The
+        # provider keeps its own list, and reports a later send as rejected.
+        return None
     return reason
 
 

@@ -114,6 +114,12 @@ class Act(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "status"]),
+            # The few acts whose address bounced or complained, counted per campaign.
+            models.Index(
+                fields=["campaign"],
+                condition=~models.Q(undeliverable=""),
+                name="undeliverable_acts",
+            ),
             # Recent public signers, read on every campaign page without a sort.
             models.Index(
                 fields=["campaign", "show_name", "status", "-confirmed_at"], name="public_signers"

@@ -6,6 +6,7 @@ tracking webhook."""
 
 import io
 import mailbox
+from datetime import timedelta
 from pathlib import Path
 from string import Template
 
@@ -15,9 +16,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hamsada.lib.crypto import suppression_digest
+from hamsada.outbox.actions import suppress
 from hamsada.outbox.emails import message_of_return_path, return_path
 from hamsada.outbox.models import Message, Suppression
-from hamsada.participation.actions import announce_event
+from hamsada.participation.actions import announce_event, send_reminders
 from hamsada.participation.models import Act
 from tests import factories
 from tests.factories import confirmed_signature, pending_signature
@@ -96,7 +98,7 @@ def test_the_suppression_keeps_no_plain_address(smtp_mailer, petition):
     pending_signature(petition)
     send_due()
     [row] = Suppression.objects.values()
-    assert "ada" not in str(row)
+    assert "ada@" not in str(row) and "example.org" not in str(row)
     # Its own key: not the digest that deduplicates signatures.
     assert row["digest"] != Act.objects.get().email_digest
 
@@ -105,6 +107,8 @@ def test_the_suppression_keeps_no_plain_address(smtp_mailer, petition):
     "reply",
     [
         "550 5.7.1 Service unavailable, client host blocked using a blocklist",
+        "550 5.7.1 client [5.1.20.3] blocked",
+        "550 relay not permitted",
         "554 Transaction failed",
         "451 4.3.0 Try again later",
     ],
@@ -256,6 +260,53 @@ def test_reminders_and_updates_skip_undeliverable_acts(petition):
         wants_updates=True, undeliverable=Suppression.Reason.BOUNCED
     )
     assert announce_event(petition.events.get(), timezone.now()) == 0
+    pending = pending_signature(petition, email="grace@example.org")
+    Act.objects.filter(pk=pending.pk).update(undeliverable=Suppression.Reason.BOUNCED)
+    assert send_reminders(timezone.now() + timedelta(hours=25)) == 0
+
+
+def test_after_a_complaint_only_what_the_supporter_asks_for_again_is_sent(smtp_mailer, petition):
+    suppress("ada@example.org", Suppression.Reason.COMPLAINED, timezone.now())
+    act = pending_signature(petition)  # signing again: the confirmation goes
+    pending_signature(petition)  # "already signed", which anyone can cause: not
+    send_due()
+    assert [to for to, _raw in smtp_mailer.received] == [["ada@example.org"]]
+    kinds = dict(Message.objects.filter(act=act).values_list("kind", "status"))
+    assert kinds == {"confirm": "sent", "already_signed": "failed"}
+
+
+def test_a_report_that_cannot_be_read_does_not_stop_the_others(
+    bounce_address, smtp_mailer, petition, tmp_path
+):
+    act = pending_signature(petition)
+    send_due()
+    mbox = mailbox.mbox(tmp_path / "bounces.mbox")
+    mbox.add(b"To: bounces+1-\xc3\xa9@example.org\nSubject: odd\n\nnothing")
+    mbox.add(report("postfix-failed.eml", Message.objects.get()))
+    mbox.flush()
+    out = bounce(b"", "--mbox", str(tmp_path / "bounces.mbox"))
+    assert "no message of ours" in out
+    act.refresh_from_db()
+    assert act.undeliverable == Suppression.Reason.BOUNCED
+    assert "ada@example.org" not in out
+
+
+def test_a_suppression_is_found_by_its_address_and_lifted_by_deleting_it(
+    admin_client, smtp_mailer, petition
+):
+    smtp_mailer.refuse_recipient("ada@example.org", "550 5.1.1 no such user")
+    pending_signature(petition)
+    send_due()
+    found = admin_client.get("/en/admin/outbox/suppression/", {"q": "Ada@example.org"})
+    assert "1 suppressed address" in found.content.decode()
+    none = admin_client.get("/en/admin/outbox/suppression/", {"q": "grace@example.org"})
+    assert "0 suppressed addresses" in none.content.decode()
+    suppression = Suppression.objects.get()
+    admin_client.post(f"/en/admin/outbox/suppression/{suppression.pk}/delete/", {"post": "yes"})
+    smtp_mailer.recorder.refuse_recipients.clear()
+    pending_signature(factories.open_petition(slug="again"))
+    send_due()
+    assert [to for to, _raw in smtp_mailer.received] == [["ada@example.org"]]
 
 
 def test_organisers_see_bounces_and_complaints_per_campaign(

@@ -101,10 +101,27 @@ def test_a_webhook_with_a_bad_signature_is_refused_and_changes_nothing(client, m
 
 
 def test_a_mailgun_failure_that_is_not_about_the_address_suppresses_nothing(client, mailgun, sent):
-    _act, message = sent
+    act, message = sent
     body = payload("mailgun-failed-permanent.json", message)
     body["event-data"]["delivery-status"]["message"] = "550 5.7.1 Rejected as spam"
-    client.post(mailgun, signed(body), content_type="application/json")
+    response = client.post(mailgun, signed(body), content_type="application/json")
+    assert response.status_code == 200
+    act.refresh_from_db()
+    assert act.undeliverable == ""
+    assert not Suppression.objects.exists()
+
+
+def test_a_postmark_soft_bounce_suppresses_nothing(client, postmark, sent):
+    """A full mailbox: Anymail reports it as bounced too."""
+    act, message = sent
+    body = payload("postmark-hard-bounce.json", message)
+    body.update(Type="SoftBounce", TypeCode=4096, Details="smtp;452 4.2.2 Mailbox full")
+    response = client.post(
+        postmark, json.dumps(body), content_type="application/json", **basic_auth()
+    )
+    assert response.status_code == 200
+    act.refresh_from_db()
+    assert act.undeliverable == ""
     assert not Suppression.objects.exists()
 
 

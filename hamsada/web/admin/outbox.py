@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from hamsada.campaigns.models import Campaign
+from hamsada.lib.crypto import suppression_digest
 from hamsada.outbox.models import Message, Suppression, queue_summary
+from hamsada.participation.models import Act
 
 
 @admin.register(Message)
@@ -43,13 +45,36 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 def undeliverable_by_campaign():
-    """Campaigns with acts whose address bounced or complained, most first."""
-    return (
-        Campaign.objects.annotate(
-            bounced=Count("acts", filter=Q(acts__undeliverable=Suppression.Reason.BOUNCED)),
-            complained=Count("acts", filter=Q(acts__undeliverable=Suppression.Reason.COMPLAINED)),
+    """[(campaign slug, bounced, complained)] for campaigns with any, most first."""
+    return list(
+        Act.objects.exclude(undeliverable="")
+        .values_list("campaign__slug")
+        .annotate(
+            bounced=Count("pk", filter=Q(undeliverable=Suppression.Reason.BOUNCED)),
+            complained=Count("pk", filter=Q(undeliverable=Suppression.Reason.COMPLAINED)),
         )
-        .filter(Q(bounced__gt=0) | Q(complained__gt=0))
-        .order_by("-bounced", "-complained")
-        .only("pk", "slug")[:50]
+        .order_by("-bounced", "-complained")[:50]
     )
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    """Addresses no email goes to. Kept as digests: found by typing the whole
+    address; deleting one lets mail reach it again (a supporter who writes that
+    their mailbox works again)."""
+
+    list_display = ["reason", "created_at"]
+    list_filter = ["reason"]
+    search_help_text = _("Type a whole email address to find whether it is suppressed.")
+    search_fields = ["digest"]
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term:
+            return queryset, False
+        return queryset.filter(digest=suppression_digest(search_term.strip())), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

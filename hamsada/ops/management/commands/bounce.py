@@ -47,9 +47,11 @@ class Command(BaseCommand):
             reports = (box.get_bytes(key) for key in box.iterkeys())
         else:
             reports = [options.get("stdin", sys.stdin.buffer).read()]
-        try:
-            for raw in reports:
+        for raw in reports:
+            try:
                 self.stdout.write(str(handle(raw, timezone.now(), recipients)))
-        except DatabaseError as error:
-            self.stderr.write(f"database unavailable, try again later: {type(error).__name__}")
-            sys.exit(EX_TEMPFAIL)
+            except DatabaseError as error:
+                self.stderr.write(f"database unavailable, try again later: {type(error).__name__}")
+                sys.exit(EX_TEMPFAIL)
+            except Exception as error:  # one unreadable report must not stop the others
+                self.stderr.write(f"a report could not be read: {type(error).__name__}")
