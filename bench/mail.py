@@ -49,6 +49,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aiosmtpd.smtp import AuthResult  # noqa: E402
+from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
+from cryptography.x509.oid import NameOID  # noqa: E402
 
 from bench.load import open_loop  # noqa: E402
 from bench.run import RESULTS, Server, machine, prepare_environment, sign_operation  # noqa: E402
@@ -107,11 +111,6 @@ def authenticate(server, session, envelope, mechanism, auth_data):
 
 def relay_certificate(directory):
     """A self-signed certificate for 127.0.0.1; returns (certificate, key) paths."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench relay")])
     now = datetime.datetime.now(datetime.UTC)
@@ -382,6 +381,8 @@ def main():
     spiking = args.scenario == "spike"
     args.workers = args.workers or ("1,2,4" if spiking else "1")
     args.connections = args.connections or ("8" if spiking else "1,4")
+    if spiking and "," in args.connections:
+        parser.error("spike takes one --connections figure (run it again for another)")
     if args.tree.resolve() != ROOT:
         # Another checkout's code from here on; the relay above stays ours.
         sys.path.insert(0, str(args.tree.resolve()))
