@@ -7,6 +7,7 @@ import contextlib
 import logging
 import re
 import smtplib
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +27,10 @@ from hamsada.outbox.models import Message, Suppression
 log = logging.getLogger(__name__)
 ADDRESS = re.compile(r"[^\s<>'\"]+@[^\s<>'\"]+")
 MAX_ATTEMPTS = 10
+# Connections are closed once the queue has been empty this long: between the
+# bursts of a quiet hour, a new greeting for every message would be what
+# relays see (and limit) most.
+IDLE_SECONDS = 10
 # A message held back by pacing is tried again this much later.
 PACING_DELAY = timedelta(seconds=15)
 # Enhanced status codes (RFC 3463) that say the address itself is wrong or
@@ -249,18 +254,21 @@ def is_permanent(error):
 class Senders:
     """A worker's senders: count of them send shares of each batch at once (in
     threads), and each keeps its connections open from batch to batch until
-    the queue runs dry, so a busy worker greets its relay count times, not
-    once a message or once a batch."""
+    the queue has been empty for IDLE_SECONDS, so a busy worker greets its
+    relay count times, not once a message or once a batch."""
 
     def __init__(self, count=1):
         self.count = max(1, count)
+        self.busy_at = 0.0
         self.transports = [{} for _ in range(self.count)]
         self.pool = ThreadPoolExecutor(self.count) if self.count > 1 else None
 
     def send(self, messages, now):
         if not messages:
-            self.close()  # idle: no connection is held open for nothing
+            if time.monotonic() - self.busy_at > IDLE_SECONDS:
+                self.close()  # idle: no connection is held open for nothing
             return
+        self.busy_at = time.monotonic()
         if self.pool is None:
             send_in_turn(messages, now, self.transports[0])
             return
@@ -353,39 +361,56 @@ def send_message(message, now, transports):
     if not paced(rendered):
         defer([message.pk], now + PACING_DELAY)
         return True
-    fresh = handler.transport not in transports
-    if fresh:
-        transports[handler.transport] = handler.transport()
-    transport = transports[handler.transport]
-    try:
-        transport.send([rendered])
-    except DatabaseError:
-        raise
-    except Exception as error:
-        text = redacted(error)
-        # What the server said no to for good, or what can never be written
-        # for it (an address no codec can encode), is not tried again.
-        permanent = is_permanent(error) or isinstance(error, (UnicodeError, ValueError))
-        if refuses_address(error):
-            undeliverable(message, Suppression.Reason.BOUNCED, now, address=rendered.to[0])
-        if permanent or message.attempts >= MAX_ATTEMPTS:
-            log.warning("message %s failed for good: %s", message.pk, type(error).__name__)
-            finish(message, Message.Status.FAILED, now, error=text)
-        else:
-            first = settings.OUTBOX_RETRY_SECONDS
-            delay = timedelta(seconds=min(first * 2 ** (message.attempts - 1), 6 * 3600))
-            log.warning("message %s: %s; retrying in %s", message.pk, type(error).__name__, delay)
-            with transaction.atomic():
-                Message.objects.filter(pk=message.pk).update(
-                    status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text
-                )
-        # A connection that failed is not trusted with the next message. One
-        # that was open and dropped is replaced for the next; one that could
-        # not be opened at all means the server is down.
-        transports.pop(handler.transport).close()
-        return not (fresh and isinstance(error, UNREACHABLE))
-    finish(message, Message.Status.SENT, now)
-    return True
+    failed = send_over(transports, handler.transport, rendered)
+    if failed is None:
+        finish(message, Message.Status.SENT, now)
+        return True
+    error, fresh = failed
+    if refuses_address(error):
+        undeliverable(message, Suppression.Reason.BOUNCED, now, address=rendered.to[0])
+    retry_or_fail(message, error, now)
+    # A new connection that could not be made means the server is down.
+    return not (fresh and isinstance(error, UNREACHABLE))
+
+
+def retry_or_fail(message, error, now):
+    """Records a failed send: retried later with back-off, or failed for good
+    when the server said no for good, when it can never be written for the
+    server (an address no codec can encode), or after MAX_ATTEMPTS."""
+    text = redacted(error)
+    permanent = is_permanent(error) or isinstance(error, (UnicodeError, ValueError))
+    if permanent or message.attempts >= MAX_ATTEMPTS:
+        log.warning("message %s failed for good: %s", message.pk, type(error).__name__)
+        finish(message, Message.Status.FAILED, now, error=text)
+        return
+    first = settings.OUTBOX_RETRY_SECONDS
+    delay = timedelta(seconds=min(first * 2 ** (message.attempts - 1), 6 * 3600))
+    log.warning("message %s: %s; retrying in %s", message.pk, type(error).__name__, delay)
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk).update(
+            status=Message.Status.QUEUED, next_attempt_at=now + delay, last_error=text
+        )
+
+
+def send_over(transports, transport_class, rendered):
+    """Sends rendered over the sender's open connection, or a new one. A
+    connection that failed is not trusted with the next message; one that went
+    away (the relay closed it while idle, or in the middle of this message) is
+    replaced at once and the message tried once more on the new one. Returns
+    None, or (the error, whether it came from a new connection)."""
+    while True:
+        fresh = transport_class not in transports
+        if fresh:
+            transports[transport_class] = transport_class()
+        try:
+            transports[transport_class].send([rendered])
+            return None
+        except DatabaseError:
+            raise  # the worker waits for the database; the lease brings the message back
+        except Exception as error:
+            transports.pop(transport_class).close()
+            if fresh or not isinstance(error, UNREACHABLE):
+                return error, fresh
 
 
 def paced(rendered):
