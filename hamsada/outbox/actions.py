@@ -42,6 +42,9 @@ PACING_DELAY = timedelta(seconds=15)
 ADDRESS_FAILURE = re.compile(r"5\.(1\.\d{1,3}|2\.1|4\.4)")
 # The status at the start of an answer: "5.1.1 …", "550 5.1.1 …", "smtp; 550 5.1.1 …".
 LEADING_STATUS = re.compile(r"\s*(?:smtp;\s*)?(?:\d{3}[ -])?([245]\.\d{1,3}\.\d{1,3})\b", re.I)
+# The server answered no to one message; smtplib has reset the session, and the
+# connection serves the next.
+ANSWERED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 # The server is not there at all, as opposed to refusing one message.
 UNREACHABLE = (
     ConnectionError,
@@ -394,10 +397,12 @@ def retry_or_fail(message, error, now):
 
 def send_over(transports, transport_class, rendered):
     """Sends rendered over the sender's open connection, or a new one. A
-    connection that failed is not trusted with the next message; one that went
-    away (the relay closed it while idle, or in the middle of this message) is
-    replaced at once and the message tried once more on the new one. Returns
-    None, or (the error, whether it came from a new connection)."""
+    connection on which the server answered no (to this recipient, this
+    message) goes on to the next message; one that failed otherwise is not
+    trusted with it; one that went away (the relay closed it while idle, or in
+    the middle of this message) is replaced at once and the message tried once
+    more on the new one. Returns None, or (the error, whether it came from a
+    new connection)."""
     while True:
         fresh = transport_class not in transports
         if fresh:
@@ -408,7 +413,8 @@ def send_over(transports, transport_class, rendered):
         except DatabaseError:
             raise  # the worker waits for the database; the lease brings the message back
         except Exception as error:
-            transports.pop(transport_class).close()
+            if not isinstance(error, ANSWERED):
+                transports.pop(transport_class).close()
             if fresh or not isinstance(error, UNREACHABLE):
                 return error, fresh
 

@@ -169,3 +169,13 @@ def test_pacing_holds_back_a_busy_domain_and_lets_the_others_go(smtp_mailer, set
     later = now + timedelta(seconds=20)
     outbox.send_claimed(outbox.claim_due_messages(later), later)
     assert len(smtp_mailer.received) == 5
+
+
+@pytest.mark.django_db
+def test_a_refused_recipient_does_not_cost_the_connection(smtp_mailer):
+    smtp_mailer.refuse_recipient("s1@example.org", "451 4.3.0 Try again later")
+    sign_up(open_petition(), 3)
+    now = timezone.now()
+    outbox.send_claimed(outbox.claim_due_messages(now), now)
+    assert len(smtp_mailer.messages) == 2
+    assert smtp_mailer.greetings == 1
