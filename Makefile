@@ -23,9 +23,10 @@ setup: translations
 	$(BIN)/hamsada migrate --no-input -v 0
 	$(BIN)/hamsada collectstatic --no-input -v 0
 
+# The demo keeps its mail in var/outbox/, shown to the demo organiser at /dev/outbox/.
 run: setup
 	$(BIN)/hamsada demo
-	exec $(BIN)/hamsada run --port $(PORT)
+	HAMSADA_DEV_OUTBOX=1 exec $(BIN)/hamsada run --port $(PORT)
 
 test: translations
 	chromium="$$(bin/find-chromium)" && HAMSADA_CHROMIUM="$$chromium" $(BIN)/pytest $(PYTEST_ARGS)

@@ -30,8 +30,6 @@ are accepted. --tree runs another checkout's worker (an older commit).
 import argparse
 import asyncio
 import collections
-import datetime
-import ipaddress
 import json
 import logging
 import os
@@ -49,14 +47,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aiosmtpd.smtp import AuthResult  # noqa: E402
-from cryptography import x509  # noqa: E402
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
-from cryptography.x509.oid import NameOID  # noqa: E402
 
 from bench.load import open_loop  # noqa: E402
 from bench.run import RESULTS, Server, machine, prepare_environment, sign_operation  # noqa: E402
-from hamsada.ops.mailsink import Recorder, SMTPServer  # noqa: E402
+from hamsada.ops.mailsink import Recorder, SMTPServer, loopback_certificate  # noqa: E402
 
 RELAY_LOGIN = (b"hamsada", b"relay-password")
 logging.getLogger("mail.log").setLevel(logging.ERROR)  # aiosmtpd's per-connection chatter
@@ -109,40 +103,8 @@ def authenticate(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=(auth_data.login, auth_data.password) == RELAY_LOGIN)
 
 
-def relay_certificate(directory):
-    """A self-signed certificate for 127.0.0.1; returns (certificate, key) paths."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench relay")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = Path(directory) / "relay.pem", Path(directory) / "relay.key"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
 def start_relay(args, fault="none"):
-    cert, key = relay_certificate(os.environ["HAMSADA_VAR_DIR"])
+    cert, key = loopback_certificate(os.environ["HAMSADA_VAR_DIR"])
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     relay = SMTPServer(

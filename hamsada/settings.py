@@ -6,6 +6,7 @@ Set HAMSADA_PRODUCTION=1 on a real deployment; see README.md for the rest.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.conf import global_settings
@@ -21,6 +22,7 @@ from hamsada.lib.env import (
     env_limits,
     env_list,
     env_mailbox,
+    env_proxies,
     secret,
     smtp_options,
 )
@@ -38,6 +40,13 @@ SITE_URL = os.environ.get("HAMSADA_SITE_URL", "http://127.0.0.1:8000").rstrip("/
 ALLOWED_HOSTS = env_list(
     "HAMSADA_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
+# The onion service's address (http://….onion), if the instance has one: its
+# pages get no HTTPS redirect or HSTS (Tor encrypts), and clearnet pages name
+# it in Onion-Location for Tor Browser.
+ONION_URL = os.environ.get("HAMSADA_ONION_URL", "").rstrip("/")
+ONION_HOST = urlsplit(ONION_URL).hostname or ""
+if ONION_HOST:
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, ONION_HOST]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,9 +67,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    # Django's SecurityMiddleware, but no HTTPS redirect for the onion service.
+    "hamsada.web.middleware.Security",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # answers static files itself, compressed
+    "hamsada.web.middleware.CompressPages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "hamsada.web.middleware.RememberLanguage",
@@ -70,6 +81,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Django looks for its own SecurityMiddleware by name; ours is a subclass of it.
+SILENCED_SYSTEM_CHECKS = ["security.W001"]
 
 ROOT_URLCONF = "hamsada.web.urls"
 WSGI_APPLICATION = "hamsada.wsgi.application"
@@ -121,6 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The proxies in front of the application (addresses, networks, or "unix" for
+# one connected over a Unix socket): the client is the right-most address in
+# X-Forwarded-For that is not one of them. Unset: the peer is the client and
+# forwarded headers are ignored.
+TRUSTED_PROXIES = env_proxies("HAMSADA_TRUSTED_PROXIES")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -191,8 +210,7 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
 
 # Email. SMTP (HAMSADA_SMTP_URL) or a provider's API (HAMSADA_MAIL_PROVIDER) in
-# production; in development every message is written to var/outbox/ and can be
-# read at /dev/outbox/.
+# production; in development every message is written to var/outbox/.
 DEFAULT_FROM_EMAIL = os.environ.get("HAMSADA_FROM_EMAIL", "Hamsada <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMTP_URL = os.environ.get("HAMSADA_SMTP_URL", "")
@@ -204,7 +222,12 @@ SMTP_URL = os.environ.get("HAMSADA_SMTP_URL", "")
 MAIL_PROVIDER = os.environ.get("HAMSADA_MAIL_PROVIDER", "")
 ANYMAIL = env_json("HAMSADA_ANYMAIL", {})
 OUTBOX_DIR = VAR_DIR / "outbox"
-DEV_OUTBOX = not PRODUCTION and not SMTP_URL and not MAIL_PROVIDER
+# The development outbox (/dev/outbox/, for logged-in staff only) shows every
+# email's recipient and links: served only when asked for (`make run` does),
+# never in production, and only while mail goes to var/outbox/.
+DEV_OUTBOX = (
+    env_bool("HAMSADA_DEV_OUTBOX", False) and not PRODUCTION and not SMTP_URL and not MAIL_PROVIDER
+)
 if SMTP_URL and MAIL_PROVIDER:
     raise ImproperlyConfigured("Set HAMSADA_SMTP_URL or HAMSADA_MAIL_PROVIDER, not both.")
 if MAIL_PROVIDER:

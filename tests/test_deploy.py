@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 PRODUCTION = {
     "HAMSADA_PRODUCTION": "1",
     "HAMSADA_SECRET_KEY": "a-long-random-secret-for-this-test-only-" + "x9Qz" * 10,
@@ -10,7 +12,16 @@ PRODUCTION = {
     "HAMSADA_SITE_URL": "https://petitions.example.org",
     "HAMSADA_SMTP_URL": "smtp://mailer:secret@127.0.0.1:587?tls=1",
     "HAMSADA_BOUNCE_ADDRESS": "bounces@petitions.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
+STRONG_KEY = "k7Hq2v9XbN4mZ8wR1tY6uP3sD5fG0jL" * 2
+
+
+@pytest.fixture(autouse=True)
+def fresh_instance(tmp_path, monkeypatch):
+    """Each check looks at a database and keys of its own, not the checkout's."""
+    monkeypatch.setenv("HAMSADA_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
 
 
 def hamsada(*args, **env):
@@ -78,3 +89,60 @@ def test_a_mailgun_webhook_without_its_signing_key_fails_the_deploy_check():
     result = hamsada("check", "--deploy", HAMSADA_ANYMAIL="{}", **provider)
     assert result.returncode != 0
     assert "hamsada.E004" in result.stderr
+
+
+def test_an_instance_without_production_settings_fails_the_deploy_check():
+    result = hamsada("check", "--deploy", **{**PRODUCTION, "HAMSADA_PRODUCTION": ""})
+    assert result.returncode != 0
+    assert "hamsada.E010" in result.stderr
+
+
+def test_links_without_https_and_no_shared_cache_fail_the_deploy_check():
+    result = hamsada(
+        "check",
+        "--deploy",
+        **{**PRODUCTION, "HAMSADA_SITE_URL": "http://petitions.example.org", "REDIS_URL": ""},
+    )
+    assert "hamsada.E011" in result.stderr and "hamsada.E012" in result.stderr
+
+
+def test_a_weak_new_key_fails_the_deploy_check():
+    assert hamsada("migrate", "-v", "0").returncode == 0
+    result = hamsada("check", "--deploy", **{**PRODUCTION, "HAMSADA_ENCRYPTION_KEY": "x"})
+    assert result.returncode != 0
+    assert "hamsada.E013" in result.stderr
+    strong = hamsada(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **{**PRODUCTION, "HAMSADA_ENCRYPTION_KEY": STRONG_KEY},
+    )
+    assert strong.returncode == 0, strong.stderr
+
+
+def test_a_weak_key_already_in_use_is_a_warning_with_a_way_out():
+    weak = {"HAMSADA_ENCRYPTION_KEY": "password123"}
+    assert hamsada("migrate", "-v", "0", **weak).returncode == 0
+    assert hamsada("seed", "--campaign", "keyed", "--acts", "0", **weak).returncode == 0
+    assert hamsada("shell", "-c", SIGN_ONE, **weak).returncode == 0
+    result = hamsada("check", "--deploy", **{**PRODUCTION, **weak})
+    assert result.returncode == 0, result.stderr  # a warning, not an error
+    assert "hamsada.W013" in result.stderr
+
+
+SIGN_ONE = """
+from django.utils import timezone
+from hamsada.campaigns.models import Campaign
+from hamsada.participation.actions import record_act
+record_act(Campaign.objects.get(slug="keyed"), kind="signature", name="A", email="a@example.org",
+    country="AF", show_name=False, wants_updates=False, language="en", now=timezone.now())
+"""
+
+
+def test_a_database_that_ran_the_demo_fails_the_deploy_check():
+    assert hamsada("migrate", "-v", "0").returncode == 0
+    assert hamsada("demo").returncode == 0
+    result = hamsada("check", "--deploy", **PRODUCTION)
+    assert result.returncode != 0
+    assert "hamsada.E014" in result.stderr and "hamsada.E015" in result.stderr

@@ -1,6 +1,7 @@
 """Small typed readers for settings taken from the environment."""
 
 import importlib.util
+import ipaddress
 import json
 import os
 import re
@@ -65,6 +66,20 @@ def env_mailbox(name: str) -> str:
             f"not {value!r}"
         )
     return value
+
+
+def env_proxies(name: str) -> tuple[str, ...]:
+    """Addresses, networks, or "unix" (a proxy connected over a Unix socket)."""
+    proxies = tuple(env_list(name, []))
+    for proxy in proxies:
+        if proxy != "unix":
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{name} takes addresses, networks (10.0.0.0/8) or unix, not {proxy!r}"
+                ) from None
+    return proxies
 
 
 def env_json(name: str, default):

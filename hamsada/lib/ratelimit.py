@@ -1,12 +1,12 @@
-"""Rate limits keyed by a hash of the client's address, kept only in the cache."""
+"""Rate limits keyed by a hash of the client's address, kept only in the cache.
+
+The address is the whole one, never grouped by prefix: every Tor circuit
+reaches an onion service from the same /64 (fc00:dead:beef:4dad::/64).
+"""
 
 from django.core.cache import cache
 
 from hamsada.lib.crypto import client_digest
-
-
-def client_address(request):
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def allow(client, scope, limit, window):

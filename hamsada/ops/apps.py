@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class OpsConfig(AppConfig):
@@ -7,3 +8,9 @@ class OpsConfig(AppConfig):
 
     name = "hamsada.ops"
     verbose_name = "Operations"
+
+    def ready(self):
+        from hamsada.ops.checks import no_demo_data, production_settings  # noqa: PLC0415
+
+        checks.register(production_settings, checks.Tags.security, deploy=True)
+        checks.register(no_demo_data, checks.Tags.security, deploy=True)

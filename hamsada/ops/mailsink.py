@@ -1,11 +1,19 @@
 """A real SMTP server on loopback that keeps what it receives, for tests,
-benchmarks and fault tests; it can refuse mail on request."""
+benchmarks and fault tests; it can refuse mail on request. And a certificate
+for such loopback servers."""
 
+import datetime
 import email
 import email.policy
+import ipaddress
 import socket
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 
 def free_port():
@@ -99,3 +107,36 @@ class SMTPServer:
 
     def refuse_recipient(self, address, reply):
         self.recorder.refuse_recipients[address.lower()] = reply
+
+
+def loopback_certificate(directory):
+    """A self-signed certificate for 127.0.0.1, for servers on loopback that
+    tests and benchmarks reach over TLS; returns (certificate, key) paths."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "loopback")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = Path(directory) / "loopback.pem", Path(directory) / "loopback.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path

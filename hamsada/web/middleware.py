@@ -1,5 +1,31 @@
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
+from django.middleware.security import SecurityMiddleware
 from django.utils.translation import get_language_from_path
+
+
+def is_onion(request):
+    host = request.META.get("HTTP_HOST", "").rsplit(":", 1)[0].lower()
+    return bool(settings.ONION_HOST) and host == settings.ONION_HOST
+
+
+class Security(SecurityMiddleware):
+    """Django's, except that the onion service, plain http that Tor encrypts
+    end to end, gets no HTTPS redirect and no HSTS; and that clearnet pages
+    name the onion address (Onion-Location), which Tor Browser offers."""
+
+    def process_request(self, request):
+        if is_onion(request):
+            return None
+        return super().process_request(request)
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if is_onion(request):
+            response.headers.pop("Strict-Transport-Security", None)
+        elif settings.ONION_URL and response.get("Content-Type", "").startswith("text/html"):
+            response["Onion-Location"] = settings.ONION_URL + request.get_full_path()
+        return response
 
 
 class RememberLanguage:
@@ -22,3 +48,19 @@ class RememberLanguage:
                 httponly=True,
             )
         return response
+
+
+class CompressPages(GZipMiddleware):
+    """Pages, gzipped for slow phones, but only answers to GET and HEAD.
+
+    Compression with a secret in the page invites BREACH (guessing the secret
+    from compressed sizes over many requests). The secrets an answer to a GET
+    carries are CSRF tokens, which Django masks afresh in every response, and
+    Django pads each compressed response with random bytes; receipt codes and
+    other one-time secrets are only ever in answers to a POST, which are sent
+    as they are."""
+
+    def process_response(self, request, response):
+        if request.method not in ("GET", "HEAD"):
+            return response
+        return super().process_response(request, response)

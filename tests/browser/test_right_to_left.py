@@ -135,9 +135,14 @@ def test_the_development_outbox_shows_each_line_in_its_direction(browser, live_s
     pending_signature(Campaign.objects.get(slug=PETITION), name="Mariam", language="fa")
     now = timezone.now()
     send_claimed(claim_due_messages(now), now)
+    settings.DEV_OUTBOX = True
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fa")
     page = context.new_page()
-    page.goto(f"{live_server.url}/dev/outbox/")
+    page.goto(f"{live_server.url}/dev/outbox/")  # staff only: the login page first
+    page.locator("#id_username").fill("organiser")
+    page.locator("#id_password").fill("hamsada-demo")
+    page.locator("input[type=submit]").click()
+    page.wait_for_url("**/dev/outbox/")
     check_reads_right_to_left(page, "fa")
     page.locator("main table a").first.click()
     check_reads_right_to_left(page, "fa")

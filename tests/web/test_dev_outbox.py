@@ -1,6 +1,11 @@
+"""The development outbox shows every recipient's address and links: only when
+asked for, only to logged-in staff, never in production or with a mail server."""
+
+import os
+import subprocess
+import sys
+
 import pytest
-from django.test import override_settings
-from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
 from hamsada.outbox.actions import claim_due_messages, send_claimed
@@ -10,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def dev_outbox(settings, tmp_path):
+def dev_outbox(settings):
+    settings.DEV_OUTBOX = True
     settings.MAILERS = {
         "default": {
             "BACKEND": "hamsada.outbox.backends.OutboxDirectoryBackend",
@@ -20,35 +26,72 @@ def dev_outbox(settings, tmp_path):
     return settings.OUTBOX_DIR
 
 
-def test_development_mail_can_be_read_at_dev_outbox(client, petition, dev_outbox):
+@pytest.fixture
+def staff(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("staff", is_staff=True))
+    return client
+
+
+def send_one(petition):
     pending_signature(petition, language="fa")
     now = timezone.now()
     send_claimed(claim_due_messages(now), now)
-    listing = client.get("/dev/outbox/").content.decode()
+
+
+def test_staff_read_development_mail_at_dev_outbox(staff, petition, dev_outbox):
+    send_one(petition)
+    listing = staff.get("/dev/outbox/").content.decode()
     assert "معلمان را آزاد کنید" in listing
     name = next(dev_outbox.glob("*.eml")).name
-    page = client.get(f"/dev/outbox/{name}").content.decode()
+    page = staff.get(f"/dev/outbox/{name}").content.decode()
     assert "/fa/confirm/" in page
 
 
-def test_the_dev_outbox_refuses_paths_outside_it(client, dev_outbox):
-    assert client.get("/dev/outbox/..%2Fkeys%2Fsecret.key").status_code == 404
-    assert client.get("/dev/outbox/nothing.eml").status_code == 404
+def test_anyone_else_is_sent_to_log_in_and_sees_nothing(client, petition, dev_outbox):
+    send_one(petition)
+    name = next(dev_outbox.glob("*.eml")).name
+    for path in ("/dev/outbox/", f"/dev/outbox/{name}"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+        assert "ada@example.org" not in response.content.decode()
 
 
-def test_the_dev_outbox_is_not_mounted_in_production(client, db):
-    import importlib
+def test_the_dev_outbox_refuses_paths_outside_it(staff, dev_outbox):
+    assert staff.get("/dev/outbox/..%2Fkeys%2Fsecret.key").status_code == 404
+    assert staff.get("/dev/outbox/nothing.eml").status_code == 404
 
-    from hamsada.web import urls
 
-    with override_settings(DEV_OUTBOX=False):
-        importlib.reload(urls)
-        clear_url_caches()
-        try:
-            with override_settings(ROOT_URLCONF=urls):
-                assert client.get("/dev/outbox/").status_code == 404
-        finally:
-            pass
-    importlib.reload(urls)
-    clear_url_caches()
-    assert reverse("dev_outbox") == "/dev/outbox/"
+def test_without_the_setting_there_is_no_dev_outbox(staff, petition, settings):
+    settings.DEV_OUTBOX = False
+    send_one(petition)
+    assert staff.get("/dev/outbox/").status_code == 404
+    assert b"/dev/outbox/" not in staff.get("/en/c/free-the-teachers/").content
+
+
+@pytest.mark.parametrize(
+    ("environment", "served"),
+    [
+        ({}, "True"),
+        ({"HAMSADA_PRODUCTION": "1", "HAMSADA_SECRET_KEY": "x" * 60}, "False"),
+        ({"HAMSADA_SMTP_URL": "smtp://127.0.0.1:25"}, "False"),
+    ],
+)
+def test_the_setting_alone_is_never_enough(environment, served, tmp_path):
+    shown = subprocess.run(
+        [
+            *[sys.executable, "-m", "hamsada.cli", "shell", "-c"],
+            "from django.conf import settings; print(settings.DEV_OUTBOX)",
+        ],
+        env={
+            **os.environ,
+            "HAMSADA_VAR_DIR": str(tmp_path),
+            "HAMSADA_ALLOWED_HOSTS": "petitions.example.org",
+            "HAMSADA_DEV_OUTBOX": "1",
+            **environment,
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.splitlines()[-1] == served

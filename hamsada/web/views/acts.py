@@ -14,7 +14,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hamsada.campaigns.models import Campaign
-from hamsada.lib.ratelimit import allow, client_address
+from hamsada.lib.clients import client_address
+from hamsada.lib.ratelimit import allow
 from hamsada.participation import intake
 from hamsada.participation.actions import (
     confirm_act,

@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hamsada.lib.clients import client_address
 from hamsada.lib.crypto import public_key
-from hamsada.lib.ratelimit import allow, client_address
+from hamsada.lib.ratelimit import allow
 from hamsada.snapshots.chain import find_receipt, snapshot_file
 from hamsada.snapshots.verify import fingerprint
 from hamsada.tally.models import Snapshot, totals

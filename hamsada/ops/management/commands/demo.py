@@ -5,15 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from hamsada.campaigns.models import Campaign
+from hamsada.ops.demo import DEMO_ORGANIZATION, DEMO_PASSWORD, DEMO_USERNAME
 from hamsada.ops.demo.open_letter import load_open_letter
 from hamsada.ops.demo.petitions import load_petitions
 from hamsada.ops.demo.urgent_action import load_urgent_action
 from hamsada.organizations.models import Organization
 from hamsada.snapshots.actions import take_snapshot
 from hamsada.tally.models import Snapshot
-
-DEMO_USERNAME = "organiser"
-DEMO_PASSWORD = "hamsada-demo"
 
 
 class Command(BaseCommand):
@@ -24,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError("The demo is not for production instances (HAMSADA_PRODUCTION=1).")
         with transaction.atomic():
             organization, _created = Organization.objects.get_or_create(
-                slug="demo", defaults={"name": "Hamsada demo organisation"}
+                slug=DEMO_ORGANIZATION, defaults={"name": "Hamsada demo organisation"}
             )
             organiser = self.organiser()
             organization.members.add(organiser)

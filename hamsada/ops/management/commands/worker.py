@@ -10,6 +10,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
 from hamsada.delivery.actions import claim_package, fail_package, requeue_package
+from hamsada.ops.health import HEARTBEAT_SECONDS, beat
 from hamsada.outbox.actions import Senders, claim_due_messages
 from hamsada.participation.actions import send_reminders
 from hamsada.snapshots.actions import take_due_snapshots
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         self.stdout.write("Worker started.")
-        next_schedule = next_build_check = 0.0
+        next_schedule = next_build_check = next_beat = 0.0
         self.build = None  # (package id, process)
         senders = Senders(settings.OUTBOX_CONNECTIONS)
         batch = max(20, 10 * senders.count)
@@ -56,6 +57,9 @@ class Command(BaseCommand):
                         log.info("worker: snapshot %s taken", snapshot)
                     if reminded := send_reminders(timezone.now()):
                         log.info("worker: %s reminders to confirm queued", reminded)
+                if time.monotonic() >= next_beat:
+                    next_beat = time.monotonic() + HEARTBEAT_SECONDS
+                    beat(timezone.now())
                 if time.monotonic() >= next_build_check:
                     # A package build takes minutes; looking once a second is plenty.
                     next_build_check = time.monotonic() + 1

@@ -1,0 +1,116 @@
+"""`hamsada check --deploy`: what must be true before supporters trust an
+instance with their names and addresses."""
+
+import math
+import string
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core import checks
+from django.db import DatabaseError
+
+from hamsada.ops.demo import DEMO_ORGANIZATION, DEMO_PASSWORD, DEMO_USERNAME
+from hamsada.organizations.models import Organization
+from hamsada.participation.models import Act
+
+# A key guessed offline unlocks every address and forges snapshots: it must
+# carry at least this much randomness.
+KEY_BITS = 256
+
+
+def key_bits(key):
+    """An upper estimate of the randomness in key, from its length and the
+    kinds of characters it uses (a generated key uses them all evenly)."""
+    alphabet = 0
+    for kind in (string.ascii_lowercase, string.ascii_uppercase, string.digits):
+        if any(character in kind for character in key):
+            alphabet += len(kind)
+    if any(not character.isascii() or not character.isalnum() for character in key):
+        alphabet += 32
+    return len(key) * math.log2(alphabet) if alphabet else 0
+
+
+def production_settings(app_configs, **kwargs):
+    errors = []
+    if not settings.PRODUCTION:
+        errors.append(
+            checks.Error(
+                "HAMSADA_PRODUCTION is not set: development settings (debug pages, the "
+                "development outbox, no HTTPS) must not face supporters.",
+                id="hamsada.E010",
+            )
+        )
+    if urlsplit(settings.SITE_URL).scheme != "https":
+        errors.append(
+            checks.Error(
+                f"HAMSADA_SITE_URL is {settings.SITE_URL}: links in emails must use https.",
+                id="hamsada.E011",
+            )
+        )
+    if not settings.REDIS_URL:
+        errors.append(
+            checks.Error(
+                "REDIS_URL is not set: each web process would count rate limits on its own, "
+                "and the workers' pacing too.",
+                hint="Run Redis on loopback and set REDIS_URL=redis://127.0.0.1:6379/0.",
+                id="hamsada.E012",
+            )
+        )
+    if key_bits(settings.ENCRYPTION_KEY) < KEY_BITS:
+        errors.append(weak_key())
+    return errors
+
+
+def weak_key():
+    """An error for a key no address was encrypted with yet; for one already in
+    use, a warning (the addresses must be re-encrypted under a new key)."""
+    message = (
+        f"HAMSADA_ENCRYPTION_KEY carries less than {KEY_BITS // 8} random bytes: a copy "
+        "of the database and a guess of the key would reveal every address, and the "
+        "published snapshot key is derived from it."
+    )
+    try:
+        in_use = Act.objects.exclude(email_encrypted="").exists()
+    except DatabaseError:
+        in_use = True  # cannot tell: do not block an instance that may hold addresses
+    if in_use:
+        return checks.Warning(
+            message,
+            hint="Keep this key until the addresses are re-encrypted under a strong one.",
+            id="hamsada.W013",
+        )
+    return checks.Error(
+        message,
+        hint="Unset it to have one generated (var/keys/encryption.key), or set "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`.",
+        id="hamsada.E013",
+    )
+
+
+def no_demo_data(app_configs, **kwargs):
+    try:
+        organiser = User.objects.filter(username=DEMO_USERNAME).first()
+        demo_account = organiser is not None and organiser.check_password(DEMO_PASSWORD)
+        demo_campaigns = Organization.objects.filter(slug=DEMO_ORGANIZATION).exists()
+    except DatabaseError:
+        return []  # no database yet: nothing from the demo in it either
+    errors = []
+    if demo_account:
+        errors.append(
+            checks.Error(
+                f"The demo organiser ({DEMO_USERNAME} / {DEMO_PASSWORD}) can log in.",
+                hint=f'Delete it: hamsada shell -c "from django.contrib.auth.models import '
+                f"User; User.objects.filter(username='{DEMO_USERNAME}').delete()\"",
+                id="hamsada.E014",
+            )
+        )
+    if demo_campaigns:
+        errors.append(
+            checks.Error(
+                "The demo organisation and its campaigns are in this database.",
+                hint="Start production on a new database; the demo is for trying Hamsada.",
+                id="hamsada.E015",
+            )
+        )
+    return errors
