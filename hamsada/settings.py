@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Django's SecurityMiddleware, but no HTTPS redirect for the onion service.
     "hamsada.web.middleware.Security",
+    "hamsada.web.middleware.count_refusals",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # answers static files itself, compressed
     "hamsada.web.middleware.CompressPages",
@@ -257,6 +258,8 @@ PAGE_CACHE_SECONDS = env_int("HAMSADA_PAGE_CACHE_SECONDS", 2)
 # Hijri first on Dari and Pashto pages, Gregorian first on English ones),
 # "solar_hijri" or "gregorian".
 CALENDAR = os.environ.get("HAMSADA_CALENDAR", "both")
+# Who may read /metrics (Prometheus): "Authorization: Bearer <this>". Unset: no /metrics.
+METRICS_TOKEN = os.environ.get("HAMSADA_METRICS_TOKEN", "")
 # Benchmarks only: a bare view at /bench/floor/ to measure the server's floor.
 BENCH_FLOOR = env_bool("HAMSADA_BENCH_FLOOR", False)
 

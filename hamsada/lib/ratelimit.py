@@ -20,3 +20,18 @@ def allow(client, scope, limit, window):
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
         return True
+
+
+# Requests refused (429 slow down, 503 busy), counted for /metrics.
+REFUSALS = {429: "metrics:refused:429", 503: "metrics:refused:503"}
+
+
+def count_refusal(status):
+    key = REFUSALS.get(status)
+    if key is None:
+        return
+    cache.add(key, 0, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=None)

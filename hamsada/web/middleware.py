@@ -3,6 +3,8 @@ from django.middleware.gzip import GZipMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.utils.translation import get_language_from_path
 
+from hamsada.lib.ratelimit import count_refusal
+
 
 def is_onion(request):
     host = request.META.get("HTTP_HOST", "").rsplit(":", 1)[0].lower()
@@ -64,3 +66,14 @@ class CompressPages(GZipMiddleware):
         if request.method not in ("GET", "HEAD"):
             return response
         return super().process_response(request, response)
+
+
+def count_refusals(get_response):
+    """Counts the requests answered 429 or 503, for /metrics."""
+
+    def middleware(request):
+        response = get_response(request)
+        count_refusal(response.status_code)
+        return response
+
+    return middleware
