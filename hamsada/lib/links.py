@@ -28,10 +28,11 @@ def read_token(token, purpose, max_age):
         raise BadToken from None
 
 
-def absolute(path):
-    """An address on this instance as a link in an email or a document."""
-    return settings.SITE_URL + path
+def absolute(path, onion=False):
+    """An address on this instance as a link in an email or a document; with
+    onion, on its onion service (when it has one)."""
+    return (settings.ONION_URL if onion and settings.ONION_URL else settings.SITE_URL) + path
 
 
-def absolute_url(view, *args):
-    return absolute(reverse(view, args=args))
+def absolute_url(view, *args, onion=False):
+    return absolute(reverse(view, args=args), onion=onion)

@@ -445,4 +445,5 @@ def finish(message, status, now, error=""):
             sent_at=now if status == Message.Status.SENT else None,
             last_error=error,
             secret="",  # a receipt code is kept no longer than its one email needs
+            onion=False,  # nor that the supporter came over Tor
         )

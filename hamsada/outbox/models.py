@@ -68,6 +68,9 @@ class Message(models.Model):
     # A receipt code, encrypted, for the one email that carries it; erased once
     # that email is sent or has failed for good.
     secret = models.TextField(blank=True, editable=False)
+    # Asked for over the onion service: its links lead there (settings.ONION_URL),
+    # not to the clearnet site that would show the supporter's network a visit.
+    onion = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("email")

@@ -31,21 +31,22 @@ ACKNOWLEDGEMENTS = {
 }
 
 
-def email_supporter(act, kind, now, secret="", counted=False):
+def email_supporter(act, kind, now, secret="", counted=False, onion=False):
     """Queues one email to act's supporter, in act.language. Acknowledgements
     count against MAX_EMAILS_PER_ACT with a conditional UPDATE, so however
     often an address signs, its act gets no more than that many; counted says
     this email's share was taken already (a new act is inserted with its
     confirmation counted, which spares every signature an UPDATE while it
-    holds the write lock). Call inside the act's transaction. Returns the
-    Message, or None past the limit."""
+    holds the write lock). onion: asked for over the onion service, so its
+    links lead there. Call inside the act's transaction. Returns the Message,
+    or None past the limit."""
     if kind in ACKNOWLEDGEMENTS and not counted:
         allowed = Act.objects.filter(pk=act.pk, emails_sent__lt=settings.MAX_EMAILS_PER_ACT).update(
             emails_sent=F("emails_sent") + 1
         )
         if not allowed:
             return None
-    return queue(kind, act=act, language=act.language, now=now, secret=secret)
+    return queue(kind, act=act, language=act.language, now=now, secret=secret, onion=onion)
 
 
 def record_act(
@@ -63,6 +64,7 @@ def record_act(
     affiliation="",
     actions=(),
     organisation=None,
+    onion=False,
 ):
     """Stores a pending act and queues its confirmation email, in one transaction.
 
@@ -118,13 +120,13 @@ def record_act(
             existing = Act.objects.get(campaign=campaign, email_digest=digest)
             # Answer in the language the supporter is using now.
             existing.language = language
-            email_supporter(existing, Message.Kind.ALREADY_SIGNED, now)
+            email_supporter(existing, Message.Kind.ALREADY_SIGNED, now, onion=onion)
             return existing
         if email:
             confirm = (
                 Message.Kind.CONFIRM_REPORT if kind == Act.Kind.REPORT else Message.Kind.CONFIRM
             )
-            email_supporter(act, confirm, now, counted=True)
+            email_supporter(act, confirm, now, counted=True, onion=onion)
         for target_id, channel in sorted(set(actions)):
             sql.insert(ReportedAction(act=act, target_id=target_id, channel=channel))
             add_to_action_tally(campaign.pk, target_id, channel, reported=1)
@@ -141,7 +143,7 @@ def _count_actions(act, **change):
         add_to_action_tally(act.campaign_id, target_id, channel, **change)
 
 
-def confirm_act(act_id, now):
+def confirm_act(act_id, now, onion=False):
     """Moves a pending act to confirmed and counts it, exactly once.
 
     The conditional UPDATE means a double click, two tabs or two servers cannot
@@ -163,7 +165,9 @@ def confirm_act(act_id, now):
         if counted:
             add_to_tally(act.campaign_id, act.country, confirmed=1, pending=-1)
             _count_actions(act, confirmed=1)
-            email_supporter(act, Message.Kind.RECEIPT, now, secret=crypto.encrypt(code))
+            email_supporter(
+                act, Message.Kind.RECEIPT, now, secret=crypto.encrypt(code), onion=onion
+            )
     act.receipt = code if counted else None
     if counted:
         stamp_milestones(act.campaign, now)
@@ -310,7 +314,7 @@ def send_reminders(now, limit=500):
     return queued
 
 
-def resend_confirmation(campaign, email, now):
+def resend_confirmation(campaign, email, now, onion=False):
     """Queues the confirmation again for the address's signature on campaign
     if it is still pending, within the per-act cap. Returns the Message or
     None; the caller answers the same either way, so that no page tells
@@ -321,4 +325,4 @@ def resend_confirmation(campaign, email, now):
     if act is None:
         return None
     with transaction.atomic():
-        return email_supporter(act, Message.Kind.CONFIRM, now)
+        return email_supporter(act, Message.Kind.CONFIRM, now, onion=onion)

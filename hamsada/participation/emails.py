@@ -24,18 +24,21 @@ def render_act_email(message):
         raise Skip("confirmed or withdrawn before the reminder was sent")
     with translation.override(message.language):
         campaign = act.campaign
+        onion = message.onion
         context = {
             "act": act,
             "campaign": campaign,
             "title": campaign.text_for(message.language).title,
-            "confirm_url": absolute_url("confirm", make_token(act, "confirm")),
-            "withdraw_url": absolute_url("withdraw", make_token(act, "withdraw")),
-            "campaign_url": absolute_url("campaign", campaign.slug),
-            "stop_updates_url": absolute_url("stop_updates", make_token(act, "stop_updates")),
+            "confirm_url": absolute_url("confirm", make_token(act, "confirm"), onion=onion),
+            "withdraw_url": absolute_url("withdraw", make_token(act, "withdraw"), onion=onion),
+            "campaign_url": absolute_url("campaign", campaign.slug, onion=onion),
+            "stop_updates_url": absolute_url(
+                "stop_updates", make_token(act, "stop_updates"), onion=onion
+            ),
         }
         if message.kind == Message.Kind.RECEIPT:
             context["receipt"] = decrypt(message.secret) if message.secret else ""
-            context["verify_url"] = absolute_url("verify", campaign.slug)
+            context["verify_url"] = absolute_url("verify", campaign.slug, onion=onion)
         headers = {}
         if message.event_id:
             context["entry"] = entry_for(message.event)

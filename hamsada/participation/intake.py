@@ -109,12 +109,13 @@ def find(way, slug, language):
     return campaign
 
 
-def submit(way, slug, data, files=None, *, language, now, client, checks=()):
+def submit(way, slug, data, files=None, *, language, now, client, checks=(), onion=False):
     """Takes one act through the intake. client identifies who is asking for
     the rate limit (a client's address, or an API key); each of checks is
     called with the campaign and returns None, or a reason to refuse (a form
-    token and Origin check for public forms, say). Nothing is stored unless
-    the outcome is RECORDED."""
+    token and Origin check for public forms, say); onion: it came over the
+    onion service, and its emails link there. Nothing is stored unless the
+    outcome is RECORDED."""
     campaign = find(way, slug, language)
     if campaign is None:
         return Submission(NOT_FOUND)
@@ -129,6 +130,10 @@ def submit(way, slug, data, files=None, *, language, now, client, checks=()):
     if not form.is_valid():
         return Submission(INVALID, campaign, form)
     act = record_act(
-        campaign, language=language, now=now, **way.act_fields(campaign, form.cleaned_data)
+        campaign,
+        language=language,
+        now=now,
+        onion=onion,
+        **way.act_fields(campaign, form.cleaned_data),
     )
     return Submission(RECORDED, campaign, form, act)

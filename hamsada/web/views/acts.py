@@ -26,6 +26,7 @@ from hamsada.participation.actions import (
 from hamsada.participation.forms import LOGO_BYTES, OrganisationForm, ResendForm
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
+from hamsada.web.middleware import is_onion
 from hamsada.web.pages import (
     campaign_and_text,
     public_campaign,
@@ -44,6 +45,7 @@ def submit(request, way, slug):
         language=get_language(),
         now=timezone.now(),
         client=client_address(request),
+        onion=is_onion(request),
     )
 
 
@@ -175,7 +177,9 @@ def check_email(request, slug):
             status = 429
             form.add_error(None, _("Too many requests from this connection: please wait an hour."))
         elif form.is_valid():
-            resend_confirmation(campaign, form.cleaned_data["email"], timezone.now())
+            resend_confirmation(
+                campaign, form.cleaned_data["email"], timezone.now(), onion=is_onion(request)
+            )
             resent, form = True, ResendForm()
         else:
             status = 400
@@ -213,7 +217,7 @@ def confirm(request, token):
         return render(request, "participation/bad_link.html", {"problem": "withdrawn"}, status=410)
     # A GET only shows a button: mail scanners that open links must not confirm.
     if request.method == "POST" and act.status == Act.Status.PENDING:
-        act, _changed = confirm_act(act.pk, timezone.now())
+        act, _changed = confirm_act(act.pk, timezone.now(), onion=is_onion(request))
     if act.status == Act.Status.CONFIRMED and act.kind == Act.Kind.ORGANISATION:
         return render(request, "participation/organisation_confirmed.html", {"act": act})
     if getattr(act, "receipt", None):
