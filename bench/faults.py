@@ -1,6 +1,7 @@
-"""Fault tests: kill -9, mail server outage, database restart, two servers.
+"""Fault tests: kill -9, mail server outage, database restart, two servers,
+slow clients.
 
-Usage: python bench/faults.py kill|smtp|postgres|two-servers [--backend ...] [--quick]
+Usage: python bench/faults.py kill|smtp|postgres|two-servers|slow-clients [--backend ...]
 
 Each starts Hamsada as production does, drives it with the open-loop generator
 (which records every acknowledgement a client received), injects the fault,
@@ -19,6 +20,7 @@ import logging
 import os
 import random
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -29,8 +31,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load import TOKEN, HTTPError, open_loop  # noqa: E402
-from bench.run import RESULTS, Server, check_recount, hamsada, machine, prepare_environment  # noqa: E402
+from bench.run import (  # noqa: E402
+    RESULTS,
+    Server,
+    check_recount,
+    hamsada,
+    machine,
+    prepare_environment,
+    sign_operation,
+)
 from hamsada.ops.mailsink import SMTPServer  # noqa: E402
+from hamsada.ops.reference import Nginx  # noqa: E402
 
 
 class Traffic:
@@ -329,9 +340,120 @@ def two_servers_test(args, smtp):
             server.stop()
 
 
+async def hold(host, port, tls, until, dribble):
+    """One slow client until `until`: with dribble, a request whose headers
+    come a line every 5 s and never end; otherwise a page read and the
+    connection then kept open, never closed by the client (again whenever
+    the server closes it)."""
+    while time.monotonic() < until:
+        try:
+            reader, writer = await asyncio.open_connection(host, port, ssl=tls)
+            if dribble:
+                writer.write(b"POST /en/c/bench/sign/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                while time.monotonic() < until:
+                    writer.write(b"X-Slow: 1\r\n")
+                    await writer.drain()
+                    await asyncio.sleep(5)
+            else:
+                writer.write(b"GET /en/c/bench/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                await writer.drain()
+                while await asyncio.wait_for(reader.read(65536), until - time.monotonic()):
+                    pass  # read what comes; stay until the server hangs up
+            writer.close()
+        except (OSError, TimeoutError, asyncio.IncompleteReadError):
+            await asyncio.sleep(0.5)
+
+
+async def signing_beside_slow_clients(port, tls, rate, seconds, slow):
+    until = time.monotonic() + seconds + 5
+    holders = [
+        asyncio.create_task(hold("127.0.0.1", port, tls, until, dribble=n % 2 == 0))
+        for n in range(slow)
+    ]
+    await asyncio.sleep(3 if slow else 0)  # they are all connected first
+    operation = sign_operation("bench", f"slow{port}{slow}", page_each_time=False)
+    result = await open_loop(operation, rate, seconds, port=port, tls=tls)
+    for holder in holders:
+        holder.cancel()
+    await asyncio.gather(*holders, return_exceptions=True)
+    return result
+
+
+def slow_clients_test(args, smtp):
+    """Signing at args.rate for args.seconds, with and without args.slow slow
+    clients, through the reference nginx and straight to gunicorn; through
+    nginx, throughput beside them must stay at 80 % or more of without."""
+    folder = Path(os.environ["HAMSADA_VAR_DIR"]) / "slow-clients"
+    folder.mkdir()
+    hamsada("collectstatic", "--no-input", "-v", "0")
+    tls = ssl.create_default_context()
+    tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
+    socket_path = folder / "web.sock"
+    web = subprocess.Popen(
+        [
+            *[sys.executable, "-m", "gunicorn", "hamsada.wsgi:application"],
+            *["--bind", f"unix:{socket_path}", "--workers", "3", "--threads", "4"],
+            *["--graceful-timeout", "10", "--log-level", "warning"],
+        ],
+        env={**os.environ, "HAMSADA_TRUSTED_PROXIES": "unix"},
+    )
+    nginx = Nginx(folder, socket_path)
+    time.sleep(3)
+    figures = {}
+    try:
+        for slow in (0, args.slow):
+            result = asyncio.run(
+                signing_beside_slow_clients(nginx.https_port, tls, args.rate, args.seconds, slow)
+            )
+            figures[f"nginx, {slow} slow clients"] = result.summary()
+    finally:
+        nginx.stop()
+        web.send_signal(signal.SIGTERM)
+        web.wait(timeout=30)
+    server = Server(workers=3, threads=4)
+    try:
+        for slow in (0, args.slow):
+            result = asyncio.run(
+                signing_beside_slow_clients(server.port, None, args.rate, args.seconds, slow)
+            )
+            figures[f"gunicorn directly, {slow} slow clients"] = result.summary()
+    finally:
+        server.stop()
+    for name, summary in figures.items():
+        print(f"{name}: {json.dumps(summary)}")
+    kept = figures[f"nginx, {args.slow} slow clients"]["throughput"] / max(
+        figures["nginx, 0 slow clients"]["throughput"], 0.001
+    )
+    direct = figures[f"gunicorn directly, {args.slow} slow clients"]["throughput"] / max(
+        figures["gunicorn directly, 0 slow clients"]["throughput"], 0.001
+    )
+    record = {
+        "test": "slow-clients",
+        "backend": args.backend,
+        "machine": machine(),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": "python bench/faults.py " + " ".join(sys.argv[1:]),
+        "rate": args.rate,
+        "seconds": args.seconds,
+        "slow_clients": args.slow,
+        "through_nginx_kept": round(kept, 2),
+        "direct_kept": round(direct, 2),
+        "runs": figures,
+    }
+    args.results.mkdir(parents=True, exist_ok=True)
+    path = args.results / f"faults-slow-clients-{args.backend}.json"
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    print(
+        f"Through nginx, signing kept {kept:.0%} beside {args.slow} slow clients; "
+        f"straight to gunicorn, {direct:.0%}."
+    )
+    return [] if kept >= 0.8 else [f"through nginx only {kept:.0%} of the throughput kept"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("test", choices=["kill", "smtp", "postgres", "two-servers"])
+    parser.add_argument("test", choices=["kill", "smtp", "postgres", "two-servers", "slow-clients"])
+    parser.add_argument("--slow", type=int, default=200, help="slow clients (slow-clients)")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--interval", type=float, default=1.5)
@@ -363,6 +485,7 @@ def main():
         "smtp": smtp_test,
         "postgres": postgres_test,
         "two-servers": two_servers_test,
+        "slow-clients": slow_clients_test,
     }[args.test]
     failures = test(args, smtp)
     smtp.__exit__(None, None, None)

@@ -25,8 +25,9 @@ class HTTPError(Exception):
 class Connection:
     """One keep-alive HTTP/1.1 connection to the server under test."""
 
-    def __init__(self, host, port):
-        self.host, self.port = host, port
+    def __init__(self, host, port, tls=None):
+        """tls: an ssl.SSLContext, to speak HTTPS (to nginx in front)."""
+        self.host, self.port, self.tls = host, port, tls
         self.reader = self.writer = None
 
     async def request(self, method, path, body=b"", headers=None, timeout=30):
@@ -42,7 +43,9 @@ class Connection:
 
     async def _request(self, method, path, body, headers, timeout):
         if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            self.reader, self.writer = await asyncio.open_connection(
+                self.host, self.port, ssl=self.tls
+            )
         lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
         lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
         if body:
@@ -205,6 +208,7 @@ async def open_loop(
     port=8000,
     ramp_seconds=0.0,
     saturate=False,
+    tls=None,
 ):
     """Starts operation(session, index) at `rate` a second for `seconds` (after an
     optional linear ramp from zero), with at most max_in_flight at once; arrivals
@@ -229,7 +233,7 @@ async def open_loop(
         await slots.acquire()
         waiting.discard(asyncio.current_task())
         try:
-            connection = idle.pop() if idle else Connection(host, port)
+            connection = idle.pop() if idle else Connection(host, port, tls)
             await result.attempt(operation, connection, index, scheduled)
             if connection.writer is not None:
                 idle.append(connection)

@@ -18,77 +18,21 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
-from hamsada.ops.mailsink import free_port, loopback_certificate
+from hamsada.ops.reference import DEPLOY, Nginx, shipped
 from tests.factories import open_petition
 from tests.helpers import database_url, wait_for
 
-DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
 HOST = "petitions.example.org"
 ONION = "hamsadaexamplexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.onion"
 CIRCUITS = "fc00:dead:beef:4dad::1:{}"
 SIGN = "/en/c/free-the-teachers/sign/"
 
 
-def shipped(name, replacements):
-    text = (DEPLOY / name).read_text()
-    for old, new in replacements.items():
-        assert old in text, f"{old} is no longer in {name}"
-        text = text.replace(old, new)
-    return text
-
-
 class Site:
     """nginx and gunicorn as the guide installs them, in a temporary folder."""
 
     def __init__(self, tmp, environment):
-        self.tmp, self.https_port, self.http_port = tmp, free_port(), free_port()
-        self.onion_socket = tmp / "onion.sock"
-        cert, key = loopback_certificate(tmp)
-        (tmp / "acme").mkdir()
-        common = shipped("nginx/hamsada-common.conf", {})
-        (tmp / "hamsada-common.conf").write_text(common)
-        paths = {
-            "/etc/nginx/hamsada-common.conf": str(tmp / "hamsada-common.conf"),
-            "/var/log/nginx/": f"{tmp}/",
-        }
-        site = shipped(
-            "nginx/hamsada.conf",
-            {
-                **paths,
-                "unix:/run/hamsada/web.sock": f"unix:{tmp}/web.sock",
-                "    listen 80;\n    listen [::]:80;": f"    listen 127.0.0.1:{self.http_port};",
-                "    listen 443 ssl http2;\n    listen [::]:443 ssl http2;": (
-                    f"    listen 127.0.0.1:{self.https_port} ssl http2;"
-                ),
-                "/etc/letsencrypt/live/petitions.example.org/fullchain.pem": str(cert),
-                "/etc/letsencrypt/live/petitions.example.org/privkey.pem": str(key),
-                "/var/www/acme": str(tmp / "acme"),
-            },
-        )
-        onion = shipped(
-            "nginx/hamsada-onion.conf",
-            {**paths, "unix:/run/hamsada-onion/onion.sock": f"unix:{self.onion_socket}"},
-        )
-        temp = "\n".join(
-            f"{kind}_temp_path {tmp}/{kind};"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
-        (tmp / "nginx.conf").write_text(
-            f"""
-            {"user root;" if os.geteuid() == 0 else ""}
-            daemon off;
-            worker_processes 1;
-            pid {tmp}/nginx.pid;
-            error_log {tmp}/nginx-error.log warn;
-            events {{ worker_connections 512; }}
-            http {{
-                include /etc/nginx/mime.types;
-                {temp}
-                {site}
-                {onion}
-            }}
-            """
-        )
+        self.tmp = tmp
         environment = {
             **os.environ,
             # Its own var/ (collected static files), the test's database and keys.
@@ -113,15 +57,15 @@ class Site:
             env=environment,
             stderr=(tmp / "gunicorn.log").open("w"),
         )
-        self.nginx = subprocess.Popen(
-            ["nginx", "-c", str(tmp / "nginx.conf"), "-p", str(tmp)], stderr=subprocess.PIPE
-        )
+        self.nginx = Nginx(tmp, tmp / "web.sock")
+        self.https_port, self.http_port = self.nginx.https_port, self.nginx.http_port
+        self.onion_socket = self.nginx.onion_socket
         wait_for(lambda: self.get("/healthz")[0] in (200, 503), timeout=30)
 
     def stop(self):
-        for process in (self.nginx, self.web):
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=20)
+        self.nginx.stop()
+        self.web.send_signal(signal.SIGTERM)
+        self.web.wait(timeout=20)
 
     def request(self, method, path, body=None, headers=None):
         context = ssl.create_default_context()
