@@ -103,7 +103,8 @@ class Session:
         if form is not None:
             body = urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = f"http://{self.connection.host}:{self.connection.port}"
+            scheme = "https" if self.connection.tls else "http"
+            headers["Origin"] = f"{scheme}://{self.connection.host}:{self.connection.port}"
         status, response_headers, content = await self.connection.request(
             method, path, body, headers
         )
