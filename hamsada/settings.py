@@ -258,6 +258,8 @@ PAGE_CACHE_SECONDS = env_int("HAMSADA_PAGE_CACHE_SECONDS", 2)
 # Hijri first on Dari and Pashto pages, Gregorian first on English ones),
 # "solar_hijri" or "gregorian".
 CALENDAR = os.environ.get("HAMSADA_CALENDAR", "both")
+# The operator's age public key (age1…): `hamsada backup` encrypts to it.
+BACKUP_RECIPIENT = os.environ.get("HAMSADA_BACKUP_RECIPIENT", "")
 # Who may read /metrics (Prometheus): "Authorization: Bearer <this>". Unset: no /metrics.
 METRICS_TOKEN = os.environ.get("HAMSADA_METRICS_TOKEN", "")
 # Benchmarks only: a bare view at /bench/floor/ to measure the server's floor.
