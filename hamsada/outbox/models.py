@@ -70,7 +70,7 @@ class Message(models.Model):
     secret = models.TextField(blank=True, editable=False)
     # Asked for over the onion service: its links lead there (settings.ONION_URL),
     # not to the clearnet site that would show the supporter's network a visit.
-    onion = models.BooleanField(default=False, editable=False)
+    onion = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("email")
