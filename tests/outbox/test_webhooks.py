@@ -255,3 +255,17 @@ def test_one_setting_chooses_the_provider(tmp_path):
     )
     assert refused.returncode != 0
     assert "HAMSADA_MAIL_PROVIDER must be Anymail's name for a provider" in refused.stderr
+
+
+def test_a_provider_webhook_without_its_signing_key_answers_503_not_500(client, settings):
+    settings.MAIL_PROVIDER = "mailgun"
+    settings.ANYMAIL = {}
+    response = client.post("/mail/events/mailgun/", "{}", content_type="application/json")
+    assert response.status_code == 503
+
+
+@pytest.mark.parametrize("body", ["not json", "[1]"])
+def test_a_body_the_provider_never_sends_is_refused(client, postmark, body):
+    response = client.post(postmark, body, content_type="application/json", **basic_auth())
+    assert response.status_code == 400
+    assert not Suppression.objects.exists()
