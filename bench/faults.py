@@ -400,23 +400,23 @@ def slow_clients_test(args, smtp):
     nginx = Nginx(folder, socket_path)
     time.sleep(3)
     figures = {}
-    try:
+
+    def measure(path, port, tls):
         for slow in (0, args.slow):
             result = asyncio.run(
-                signing_beside_slow_clients(nginx.https_port, tls, args.rate, args.seconds, slow)
+                signing_beside_slow_clients(port, tls, args.rate, args.seconds, slow)
             )
-            figures[f"nginx, {slow} slow clients"] = result.summary()
+            figures[f"{path}, {slow} slow clients"] = result.summary()
+
+    try:
+        measure("nginx", nginx.https_port, tls)
     finally:
         nginx.stop()
         web.send_signal(signal.SIGTERM)
         web.wait(timeout=30)
     server = Server(workers=3, threads=4)
     try:
-        for slow in (0, args.slow):
-            result = asyncio.run(
-                signing_beside_slow_clients(server.port, None, args.rate, args.seconds, slow)
-            )
-            figures[f"gunicorn directly, {slow} slow clients"] = result.summary()
+        measure("gunicorn directly", server.port, None)
     finally:
         server.stop()
     for name, summary in figures.items():

@@ -13,13 +13,18 @@ def allow(client, scope, limit, window):
     """True while client (an address) has made at most limit calls in scope this window."""
     if limit <= 0:
         return True
-    key = f"rate:{scope}:{client_digest(client)}"
-    cache.add(key, 0, timeout=window)
+    return count(f"rate:{scope}:{client_digest(client)}", window) <= limit
+
+
+def count(key, timeout):
+    """Adds one to the counter at key in the cache (kept for timeout seconds,
+    or for good with None) and returns its new value."""
+    cache.add(key, 0, timeout=timeout)
     try:
-        return cache.incr(key) <= limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return True
+        return cache.incr(key)
+    except ValueError:  # expired or evicted between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 # Requests refused (429 slow down, 503 busy), counted for /metrics.
@@ -27,11 +32,5 @@ REFUSALS = {429: "metrics:refused:429", 503: "metrics:refused:503"}
 
 
 def count_refusal(status):
-    key = REFUSALS.get(status)
-    if key is None:
-        return
-    cache.add(key, 0, timeout=None)
-    try:
-        cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=None)
+    if status in REFUSALS:
+        count(REFUSALS[status], None)

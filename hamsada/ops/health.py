@@ -10,14 +10,14 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import DatabaseError
-from django.db.models import Max, Min
+from django.db.models import Max
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from hamsada.lib.clients import UNTRUSTED_FORWARDING
 from hamsada.ops.models import Heartbeat
-from hamsada.outbox.models import Message
+from hamsada.outbox.models import oldest_queued
 
 # A worker beats every HEARTBEAT_SECONDS; one silent for STALE_SECONDS is down.
 HEARTBEAT_SECONDS = 15
@@ -43,9 +43,7 @@ def healthz(request):
     now = timezone.now()
     try:
         last_beat = Heartbeat.objects.aggregate(last=Max("beat_at"))["last"]
-        oldest = Message.objects.filter(status=Message.Status.QUEUED).aggregate(
-            oldest=Min("created_at")
-        )["oldest"]
+        oldest = oldest_queued()
     except DatabaseError:
         return JsonResponse({"ok": False, "database": False}, status=503)
     worker_age = seconds_since(last_beat, now)

@@ -9,22 +9,20 @@ import hmac
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Min, Sum
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from hamsada.lib.ratelimit import REFUSALS
-from hamsada.outbox.models import Message, Suppression
+from hamsada.outbox.models import Message, Suppression, oldest_queued
 from hamsada.tally.models import Tally
 
 
 def figures(now):
     signatures = Tally.objects.aggregate(confirmed=Sum("confirmed"), pending=Sum("pending"))
     by_status = dict(Message.objects.values_list("status").annotate(n=Count("pk")).order_by())
-    oldest = Message.objects.filter(status=Message.Status.QUEUED).aggregate(
-        oldest=Min("created_at")
-    )["oldest"]
+    oldest = oldest_queued()
     suppressed = dict(Suppression.objects.values_list("reason").annotate(n=Count("pk")).order_by())
     return [
         (

@@ -112,6 +112,16 @@ class Suppression(models.Model):
         return f"{self.get_reason_display()} {self.digest[:12]}"
 
 
+def oldest_queued():
+    """When the oldest email still waiting to be sent was queued, or None."""
+    return (
+        Message.objects.filter(status=Message.Status.QUEUED)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
 def queue_summary(now):
     """What an organiser watching the mail needs: how many wait and since
     when, and how many were sent or failed in the last day, failures by reason."""
