@@ -5,6 +5,9 @@ import sys
 
 
 def main():
+    if sys.argv[1:2] and not sys.argv[1].startswith("-"):
+        # `hamsada rotate-key` for Django's rotate_key, and so on.
+        sys.argv[1] = sys.argv[1].replace("-", "_")
     if sys.argv[1:2] == ["verify"]:
         # Offline and without settings: a snapshot file is all it needs.
         from hamsada.snapshots.verify import main as verify  # noqa: PLC0415

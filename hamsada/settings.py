@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "anymail",
+    "hamsada.keys",
     "hamsada.organizations",
     "hamsada.campaigns",
     "hamsada.participation",

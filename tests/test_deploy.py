@@ -121,7 +121,7 @@ def test_a_weak_new_key_fails_the_deploy_check():
     assert strong.returncode == 0, strong.stderr
 
 
-def test_a_weak_key_already_in_use_is_a_warning_with_a_way_out():
+def test_a_weak_key_already_in_use_is_a_warning_with_a_way_out(tmp_path):
     weak = {"HAMSADA_ENCRYPTION_KEY": "password123"}
     assert hamsada("migrate", "-v", "0", **weak).returncode == 0
     assert hamsada("seed", "--campaign", "keyed", "--acts", "0", **weak).returncode == 0
@@ -129,6 +129,21 @@ def test_a_weak_key_already_in_use_is_a_warning_with_a_way_out():
     result = hamsada("check", "--deploy", **{**PRODUCTION, **weak})
     assert result.returncode == 0, result.stderr  # a warning, not an error
     assert "hamsada.W013" in result.stderr
+    assert "hamsada rotate-key" in result.stderr
+
+    # The way out, as the hint says it.
+    rotation = hamsada("rotate-key", **weak)
+    assert rotation.returncode == 0, rotation.stderr
+    draft = tmp_path / "keys" / "encryption.key.new"
+    assert f"Set HAMSADA_ENCRYPTION_KEY to the new key, which is in {draft}" in rotation.stdout
+    new = {"HAMSADA_ENCRYPTION_KEY": draft.read_text().strip()}
+    strong = hamsada("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, **new})
+    assert strong.returncode == 0, strong.stderr
+    address = hamsada("shell", "--no-imports", "-c", READ_ONE, **new)
+    assert address.stdout.strip() == "a@example.org", address.stderr
+    # Starting again with the old key is caught before supporters meet it.
+    stale = hamsada("check", "--deploy", **{**PRODUCTION, **weak})
+    assert stale.returncode != 0 and "hamsada.E016" in stale.stderr
 
 
 SIGN_ONE = """
@@ -138,6 +153,7 @@ from hamsada.participation.actions import record_act
 record_act(Campaign.objects.get(slug="keyed"), kind="signature", name="A", email="a@example.org",
     country="AF", show_name=False, wants_updates=False, language="en", now=timezone.now())
 """
+READ_ONE = "from hamsada.participation.models import Act; print(Act.objects.get().email)"
 
 
 def test_a_database_that_ran_the_demo_fails_the_deploy_check():

@@ -4,6 +4,12 @@ and the key that signs snapshots.
 Every key is derived from settings.ENCRYPTION_KEY, so one secret is backed up.
 The digest is keyed (HMAC), so a leaked database does not let anyone test
 whether a known address signed.
+
+When the key is replaced (`hamsada rotate-key`), stored digests are not
+recomputed from addresses, which invalidated and withdrawn acts no longer
+have: each is digested again under the new key. A digest is therefore a chain,
+HMAC(newest, … HMAC(first, address)), and the earlier digest keys are kept
+sealed under the current one (hamsada.keys).
 """
 
 import base64
@@ -45,8 +51,20 @@ DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 
 
 @cache
-def _derived_key(purpose: str) -> bytes:
-    return hmac.new(settings.ENCRYPTION_KEY.encode(), purpose.encode(), hashlib.sha256).digest()
+def derive(key: str, purpose: str) -> bytes:
+    return hmac.new(key.encode(), purpose.encode(), hashlib.sha256).digest()
+
+
+def _derived_key(purpose: str, key: str | None = None) -> bytes:
+    return derive(key or settings.ENCRYPTION_KEY, purpose)
+
+
+def chained_digest(value: bytes, keys) -> str:
+    """HMAC of value under the first key, then of that hex digest under each next one."""
+    digest = value
+    for key in keys:
+        digest = hmac.new(key, digest, hashlib.sha256).hexdigest().encode()
+    return digest.decode()
 
 
 def canonical_email(address: str) -> str:
@@ -61,12 +79,17 @@ def canonical_email(address: str) -> str:
     return f"{local}@{domain}"
 
 
-def email_digest(address: str) -> str:
+DIGEST_PURPOSES = ("email-digest", "suppression")
+
+
+def email_digest(address: str, earlier_keys=()) -> str:
+    """The digest acts are deduplicated by; earlier_keys are the digest keys of
+    the keys this instance used before (hamsada.keys.digests supplies them)."""
     canonical = canonical_email(address).encode()
-    return hmac.new(_derived_key("email-digest"), canonical, hashlib.sha256).hexdigest()
+    return chained_digest(canonical, [*earlier_keys, _derived_key("email-digest")])
 
 
-def suppression_digest(address: str) -> str:
+def suppression_digest(address: str, earlier_keys=()) -> str:
     """The keyed digest an undeliverable address is suppressed by: a key of its
     own, the same in every campaign, so an address that bounced once is not
     mailed again anywhere on the instance. The domain is taken in its ASCII
@@ -75,7 +98,7 @@ def suppression_digest(address: str) -> str:
     with contextlib.suppress(ValueError):  # never sent to; digested as written
         domain = ascii_domain(domain)
     canonical = f"{local}@{domain}".encode()
-    return hmac.new(_derived_key("suppression"), canonical, hashlib.sha256).hexdigest()
+    return chained_digest(canonical, [*earlier_keys, _derived_key("suppression")])
 
 
 def return_path_signature(message_id: int) -> str:
@@ -85,15 +108,15 @@ def return_path_signature(message_id: int) -> str:
     return hmac.new(key, str(message_id).encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def encrypt(plaintext: str) -> str:
+def encrypt(plaintext: str, key: str | None = None, purpose="email-encryption") -> str:
     nonce = os.urandom(12)
-    sealed = AESGCM(_derived_key("email-encryption")).encrypt(nonce, plaintext.encode(), None)
+    sealed = AESGCM(_derived_key(purpose, key)).encrypt(nonce, plaintext.encode(), None)
     return base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
-def decrypt(token: str) -> str:
+def decrypt(token: str, key: str | None = None, purpose="email-encryption") -> str:
     raw = base64.urlsafe_b64decode(token.encode())
-    return AESGCM(_derived_key("email-encryption")).decrypt(raw[:12], raw[12:], None).decode()
+    return AESGCM(_derived_key(purpose, key)).decrypt(raw[:12], raw[12:], None).decode()
 
 
 def client_digest(ip_address: str) -> str:
@@ -102,14 +125,14 @@ def client_digest(ip_address: str) -> str:
     return hmac.new(key, ip_address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def signing_key() -> Ed25519PrivateKey:
+def signing_key(key: str | None = None) -> Ed25519PrivateKey:
     """The instance's Ed25519 key for snapshots, derived like the others, so
     backing up the encryption key backs this up too (and changing it changes
     the published key)."""
-    return Ed25519PrivateKey.from_private_bytes(_derived_key("snapshot-signing"))
+    return Ed25519PrivateKey.from_private_bytes(_derived_key("snapshot-signing", key))
 
 
-def public_key() -> str:
+def public_key(key: str | None = None) -> str:
     """The public half, base64, as published and printed in deliveries."""
-    raw = signing_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    raw = signing_key(key).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     return base64.b64encode(raw).decode()

@@ -10,7 +10,12 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
-        from hamsada.ops.checks import no_demo_data, production_settings  # noqa: PLC0415
+        from hamsada.ops.checks import (  # noqa: PLC0415
+            key_opens_history,
+            no_demo_data,
+            production_settings,
+        )
 
         checks.register(production_settings, checks.Tags.security, deploy=True)
         checks.register(no_demo_data, checks.Tags.security, deploy=True)
+        checks.register(key_opens_history, checks.Tags.security, deploy=True)

@@ -5,11 +5,13 @@ import math
 import string
 from urllib.parse import urlsplit
 
+from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import checks
 from django.db import DatabaseError
 
+from hamsada.keys.digests import history
 from hamsada.ops.demo import DEMO_ORGANIZATION, DEMO_PASSWORD, DEMO_USERNAME
 from hamsada.organizations.models import Organization
 from hamsada.participation.models import Act
@@ -77,7 +79,8 @@ def weak_key():
     if in_use:
         return checks.Warning(
             message,
-            hint="Keep this key until the addresses are re-encrypted under a strong one.",
+            hint="Replace it: stop the web and worker processes, back up, run "
+            "`hamsada rotate-key`, set the key it made, start again.",
             id="hamsada.W013",
         )
     return checks.Error(
@@ -114,3 +117,20 @@ def no_demo_data(app_configs, **kwargs):
             )
         )
     return errors
+
+
+def key_opens_history(app_configs, **kwargs):
+    try:
+        history(settings.ENCRYPTION_KEY)
+    except DatabaseError:
+        return []
+    except InvalidTag:
+        return [
+            checks.Error(
+                "HAMSADA_ENCRYPTION_KEY is not the key `hamsada rotate-key` made last: "
+                "addresses could not be read nor signatures matched to earlier ones.",
+                hint="Set the key the rotation left in var/keys/encryption.key.new.",
+                id="hamsada.E016",
+            )
+        ]
+    return []

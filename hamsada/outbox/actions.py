@@ -19,8 +19,8 @@ from django.core.mail import mailers
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 
+from hamsada.keys.digests import suppression_digest
 from hamsada.lib import sql
-from hamsada.lib.crypto import suppression_digest
 from hamsada.lib.ratelimit import allow
 from hamsada.outbox.models import Message, Suppression
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 
 from hamsada.campaigns.models import Event
+from hamsada.keys.digests import email_digest
 from hamsada.lib import crypto, sql
 from hamsada.outbox.actions import queue, queue_batch
 from hamsada.outbox.models import Message, Suppression
@@ -86,12 +87,12 @@ def record_act(
     individual = kind != Act.Kind.ORGANISATION
     digest = None
     if email and kind != Act.Kind.REPORT:
-        digest = crypto.email_digest(email)
+        digest = email_digest(email)
     if not individual:
         organisation.contact_digest = digest
         # One organisation, whatever the page's language it signs from.
         names = " | ".join(sorted({name.casefold() for name in organisation.names()}))
-        digest = crypto.email_digest(f"{email} for {names}")
+        digest = email_digest(f"{email} for {names}")
         if (
             OrganisationSignature.objects.filter(
                 act__campaign=campaign, contact_digest=organisation.contact_digest
@@ -320,7 +321,7 @@ def resend_confirmation(campaign, email, now, onion=False):
     None; the caller answers the same either way, so that no page tells
     whether an address has signed."""
     act = Act.objects.filter(
-        campaign=campaign, email_digest=crypto.email_digest(email), status=Act.Status.PENDING
+        campaign=campaign, email_digest=email_digest(email), status=Act.Status.PENDING
     ).first()
     if act is None:
         return None

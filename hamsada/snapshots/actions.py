@@ -2,6 +2,7 @@
 a delivery, and on the worker's schedule."""
 
 import base64
+import json
 from collections import Counter
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from hamsada.campaigns.models import Campaign
+from hamsada.keys.models import rotations_between
 from hamsada.lib.crypto import public_key, signing_key
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.snapshots import merkle
@@ -33,9 +35,10 @@ def take_snapshot(campaign, reason, now, taken_by=None):
         current = {bytes.fromhex(row[0]) for row in rows}
         added, removed = current - before, before - current
         listed = sorted(current)
+        key = public_key()
         body = {
             "instance": settings.SITE_URL,
-            "public_key": public_key(),
+            "public_key": key,
             "campaign": {
                 "slug": campaign.slug,
                 "kind": campaign.kind,
@@ -66,6 +69,9 @@ def take_snapshot(campaign, reason, now, taken_by=None):
                 for count in campaign.offline_counts.all()
             ],
         }
+        earlier_key = json.loads(previous.body)["public_key"] if previous else key
+        if earlier_key != key:
+            body["key_rotations"] = rotations_between(earlier_key, key)
         if campaign.kind == "open_letter":
             body["counts"]["organisations"] = OrganisationSignature.shown(campaign).count()
         signed = canonical(body)

@@ -43,11 +43,33 @@ def fingerprint(public_key: str) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
+def key_chain(snapshots):
+    """The key of each snapshot, and whether every change of key along the
+    chain is vouched for: the later snapshot carries, in key_rotations, a
+    statement naming the new key signed by the key before it (one per
+    rotation, when the key changed more than once between two snapshots)."""
+    keys = [s.get("public_key") for s in snapshots]
+    endorsed = True
+    for earlier, later in pairwise(snapshots):
+        current = earlier.get("public_key")
+        rotations = later.get("key_rotations", []) if current != later.get("public_key") else []
+        for rotation in rotations:
+            statement = rotation.get("statement", {}) if isinstance(rotation, dict) else {}
+            if statement.get("previous_key") != current or not signature_holds(
+                statement, rotation.get("signature"), current
+            ):
+                endorsed = False
+                break
+            current = statement.get("public_key")
+        endorsed = endorsed and current == later.get("public_key")
+    return keys, endorsed
+
+
 def signature_holds(snapshot: dict, signature: str, public_key: str) -> bool:
     try:
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
         key.verify(base64.b64decode(signature, validate=True), canonical(snapshot))
-    except (InvalidSignature, ValueError, TypeError):
+    except (InvalidSignature, ValueError, TypeError, AttributeError):
         return False
     return True
 
@@ -65,27 +87,33 @@ def check(document: dict, code: str | None = None, key: str | None = None, _=str
         snapshots = [link["snapshot"] for link in links]
         last = snapshots[-1]
         listed = document["receipts"]
-        public_key = key or last["public_key"]
+        trusted = key or last["public_key"]
         counts, claimed = last["counts"], last["receipts"]
     except (KeyError, TypeError) as error:
         raise Unreadable(_("The file lacks a part a snapshot must have: %s") % error) from None
     results = []
 
-    signed = all(signature_holds(link["snapshot"], link["signature"], public_key) for link in links)
+    keys, endorsed = key_chain(snapshots)
+    signed = (trusted in keys and endorsed) and all(
+        signature_holds(link["snapshot"], link["signature"], link["snapshot"].get("public_key"))
+        for link in links
+    )
     results.append(
         (
             signed,
-            _("Every snapshot is signed by the key %s.") % fingerprint(public_key)
+            _("Every snapshot is signed by the key %s.") % fingerprint(trusted)
+            if signed and len(set(keys)) == 1
+            else _(
+                "Every snapshot is signed by the key %s or by a key it replaced, "
+                "which signed it over."
+            )
+            % fingerprint(trusted)
             if signed
             else _("A signature does not match the key %s: the file was changed or forged.")
-            % fingerprint(public_key),
+            % fingerprint(trusted),
         )
     )
-    same = all(
-        s.get("public_key") == last["public_key"]
-        and s.get("campaign", {}).get("slug") == last["campaign"]["slug"]
-        for s in snapshots
-    )
+    same = all(s.get("campaign", {}).get("slug") == last["campaign"]["slug"] for s in snapshots)
     chained = same and all(
         s.get("number") == n and s.get("previous") == (digest(snapshots[n - 2]) if n > 1 else None)
         for n, s in enumerate(snapshots, start=1)

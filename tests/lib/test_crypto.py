@@ -29,12 +29,8 @@ def test_digest_is_the_same_for_every_spelling_of_one_mailbox():
 
 def test_digest_depends_on_the_instance_key(settings):
     before = crypto.email_digest("ada@example.org")
-    crypto._derived_key.cache_clear()
     settings.ENCRYPTION_KEY = "another instance"
-    try:
-        assert crypto.email_digest("ada@example.org") != before
-    finally:
-        crypto._derived_key.cache_clear()
+    assert crypto.email_digest("ada@example.org") != before
 
 
 def test_encryption_round_trips_and_hides_the_address():

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import timezone
 
-from hamsada.lib.crypto import suppression_digest
+from hamsada.keys.digests import suppression_digest
 from hamsada.outbox.actions import suppress
 from hamsada.outbox.emails import message_of_return_path, return_path
 from hamsada.outbox.models import Message, Suppression

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from hamsada.lib.crypto import suppression_digest
+from hamsada.keys.digests import suppression_digest
 from hamsada.lib.env import anymail_backend
 from hamsada.outbox.actions import HANDLERS
 from hamsada.outbox.models import Message, Suppression

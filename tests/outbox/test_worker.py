@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from hamsada.lib.crypto import email_digest
+from hamsada.keys.digests import email_digest
 from hamsada.participation.models import Act
 from hamsada.tally.models import totals
 from tests.factories import open_petition, sign_data

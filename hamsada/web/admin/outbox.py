@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hamsada.lib.crypto import suppression_digest
+from hamsada.keys.digests import suppression_digest
 from hamsada.outbox.models import Message, Suppression, queue_summary
 from hamsada.participation.models import Act
 

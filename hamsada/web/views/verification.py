@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hamsada.keys.models import Rotation
 from hamsada.lib.clients import client_address
 from hamsada.lib.crypto import public_key
 from hamsada.lib.ratelimit import allow
@@ -64,6 +65,9 @@ def snapshot_download(request, slug, number):
 def signing_key(request):
     """The instance's public key, for checking snapshots and deliveries."""
     key = public_key()
-    return HttpResponse(
-        f"{key}\nfingerprint {fingerprint(key)}\n", content_type="text/plain; charset=utf-8"
-    )
+    lines = [key, f"fingerprint {fingerprint(key)}"]
+    # Newest first: each key replaced, which signed over to the one after it.
+    for rotation in Rotation.objects.order_by("-rotated_at", "-pk"):
+        old, day = rotation.previous_public_key, f"{rotation.rotated_at:%Y-%m-%d}"
+        lines.append(f"replaced {day} {old} fingerprint {fingerprint(old)}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
