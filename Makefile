@@ -50,6 +50,8 @@ faults: setup
 	$(BIN)/python bench/faults.py smtp
 	$(BIN)/python bench/faults.py postgres --outage 20
 	$(BIN)/python bench/faults.py two-servers
+	$(BIN)/python bench/faults.py slow-clients --backend postgresql --rate 100 --seconds 30
+	$(BIN)/python bench/faults.py proxy --backend postgresql --seconds 20
 
 # Style, then the layers (pyproject.toml, docs/architecture.md), then that
 # every model change has its migration.

@@ -1,7 +1,7 @@
 """Fault tests: kill -9, mail server outage, database restart, two servers,
-slow clients.
+slow clients; and the reference proxy against none.
 
-Usage: python bench/faults.py kill|smtp|postgres|two-servers|slow-clients [--backend ...]
+Usage: python bench/faults.py kill|smtp|postgres|two-servers|slow-clients|proxy [--backend ...]
 
 Each starts Hamsada as production does, drives it with the open-loop generator
 (which records every acknowledgement a client received), injects the fault,
@@ -35,9 +35,11 @@ from bench.run import (  # noqa: E402
     RESULTS,
     Server,
     check_recount,
+    free_port,
     hamsada,
     machine,
     prepare_environment,
+    read_operation,
     sign_operation,
 )
 from hamsada.ops.mailsink import SMTPServer  # noqa: E402
@@ -379,70 +381,72 @@ async def signing_beside_slow_clients(port, tls, rate, seconds, slow):
     return result
 
 
+class BehindNginx:
+    """One gunicorn (3 processes of 4 threads, as `hamsada run` starts it) bound
+    both to a unix socket, with the reference nginx in front, and to a loopback
+    port, reached directly: the two paths measured in the same run, on the
+    same processes."""
+
+    def __init__(self, folder):
+        hamsada("collectstatic", "--no-input", "-v", "0")
+        self.tls = ssl.create_default_context()
+        self.tls.check_hostname, self.tls.verify_mode = False, ssl.CERT_NONE
+        socket_path = folder / "web.sock"
+        self.direct_port = free_port()
+        self.web = subprocess.Popen(
+            [
+                *[sys.executable, "-m", "gunicorn", "hamsada.wsgi:application"],
+                *["--bind", f"unix:{socket_path}", "--bind", f"127.0.0.1:{self.direct_port}"],
+                *["--workers", "3", "--threads", "4"],
+                *["--graceful-timeout", "10", "--log-level", "warning"],
+            ],
+            env={**os.environ, "HAMSADA_TRUSTED_PROXIES": "unix"},
+        )
+        self.nginx = Nginx(folder, socket_path)
+        time.sleep(3)
+
+    def paths(self):
+        return [("nginx", self.nginx.https_port, self.tls), ("direct", self.direct_port, None)]
+
+    def stop(self):
+        self.nginx.stop()
+        self.web.send_signal(signal.SIGTERM)
+        self.web.wait(timeout=30)
+
+
 def slow_clients_test(args, smtp):
     """Signing at args.rate for args.seconds, with and without args.slow slow
     clients, through the reference nginx and straight to gunicorn; through
     nginx, throughput beside them must stay at 80 % or more of without."""
     folder = Path(os.environ["HAMSADA_VAR_DIR"]) / "slow-clients"
     folder.mkdir()
-    hamsada("collectstatic", "--no-input", "-v", "0")
-    tls = ssl.create_default_context()
-    tls.check_hostname, tls.verify_mode = False, ssl.CERT_NONE
-    socket_path = folder / "web.sock"
-    web = subprocess.Popen(
-        [
-            *[sys.executable, "-m", "gunicorn", "hamsada.wsgi:application"],
-            *["--bind", f"unix:{socket_path}", "--workers", "3", "--threads", "4"],
-            *["--graceful-timeout", "10", "--log-level", "warning"],
-        ],
-        env={**os.environ, "HAMSADA_TRUSTED_PROXIES": "unix"},
-    )
-    nginx = Nginx(folder, socket_path)
-    time.sleep(3)
+    servers = BehindNginx(folder)
     figures = {}
-
-    def measure(path, port, tls):
-        for slow in (0, args.slow):
-            result = asyncio.run(
-                signing_beside_slow_clients(port, tls, args.rate, args.seconds, slow)
-            )
-            figures[f"{path}, {slow} slow clients"] = result.summary()
-
     try:
-        measure("nginx", nginx.https_port, tls)
+        for path, port, tls in servers.paths():
+            for slow in (0, args.slow):
+                result = asyncio.run(
+                    signing_beside_slow_clients(port, tls, args.rate, args.seconds, slow)
+                )
+                figures[f"{path}, {slow} slow clients"] = result.summary()
     finally:
-        nginx.stop()
-        web.send_signal(signal.SIGTERM)
-        web.wait(timeout=30)
-    server = Server(workers=3, threads=4)
-    try:
-        measure("gunicorn directly", server.port, None)
-    finally:
-        server.stop()
+        servers.stop()
     for name, summary in figures.items():
         print(f"{name}: {json.dumps(summary)}")
     kept = figures[f"nginx, {args.slow} slow clients"]["throughput"] / max(
         figures["nginx, 0 slow clients"]["throughput"], 0.001
     )
-    direct = figures[f"gunicorn directly, {args.slow} slow clients"]["throughput"] / max(
-        figures["gunicorn directly, 0 slow clients"]["throughput"], 0.001
+    direct = figures[f"direct, {args.slow} slow clients"]["throughput"] / max(
+        figures["direct, 0 slow clients"]["throughput"], 0.001
     )
-    record = {
-        "test": "slow-clients",
-        "backend": args.backend,
-        "machine": machine(),
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": "python bench/faults.py " + " ".join(sys.argv[1:]),
-        "rate": args.rate,
-        "seconds": args.seconds,
-        "slow_clients": args.slow,
-        "through_nginx_kept": round(kept, 2),
-        "direct_kept": round(direct, 2),
-        "runs": figures,
-    }
-    args.results.mkdir(parents=True, exist_ok=True)
-    path = args.results / f"faults-slow-clients-{args.backend}.json"
-    path.write_text(json.dumps(record, indent=2) + "\n")
+    write_record(
+        args,
+        "slow-clients",
+        slow_clients=args.slow,
+        through_nginx_kept=round(kept, 2),
+        direct_kept=round(direct, 2),
+        runs=figures,
+    )
     print(
         f"Through nginx, signing kept {kept:.0%} beside {args.slow} slow clients; "
         f"straight to gunicorn, {direct:.0%}."
@@ -450,9 +454,53 @@ def slow_clients_test(args, smtp):
     return [] if kept >= 0.8 else [f"through nginx only {kept:.0%} of the throughput kept"]
 
 
+def proxy_test(args, smtp):
+    """Peak signing and page reads through the reference nginx (TLS, HTTP/1.1
+    keep-alive, gzip) against the same gunicorn reached directly, in one run.
+    A comparison, not a pass/fail: it fails only if a path answers nothing."""
+    folder = Path(os.environ["HAMSADA_VAR_DIR"]) / "proxy"
+    folder.mkdir()
+    servers = BehindNginx(folder)
+    figures = {}
+    page = "/fa/c/bench/"
+    try:
+        for path, port, tls in servers.paths():
+            signing = sign_operation("bench", f"proxy{port}", page_each_time=False)
+            reading = read_operation(page, headers={"Accept-Encoding": "gzip"})
+            for name, operation, rate in (("sign", signing, 400), ("read", reading, 2000)):
+                result = asyncio.run(
+                    open_loop(operation, rate, args.seconds, port=port, tls=tls, saturate=True)
+                )
+                figures[f"{name}, {path}"] = result.summary()
+    finally:
+        servers.stop()
+    for name, summary in figures.items():
+        print(f"{name}: {json.dumps(summary)}")
+    write_record(args, "proxy", page=page, runs=figures)
+    return [name for name, summary in figures.items() if not summary["throughput"]]
+
+
+def write_record(args, test, **figures):
+    record = {
+        "test": test,
+        "backend": args.backend,
+        "machine": machine(),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": "python bench/faults.py " + " ".join(sys.argv[1:]),
+        "rate": args.rate,
+        "seconds": args.seconds,
+        **figures,
+    }
+    args.results.mkdir(parents=True, exist_ok=True)
+    path = args.results / f"faults-{test}-{args.backend}.json"
+    path.write_text(json.dumps(record, indent=2) + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("test", choices=["kill", "smtp", "postgres", "two-servers", "slow-clients"])
+    parser.add_argument(
+        "test", choices=["kill", "smtp", "postgres", "two-servers", "slow-clients", "proxy"]
+    )
     parser.add_argument("--slow", type=int, default=200, help="slow clients (slow-clients)")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--kills", type=int, default=20)
@@ -486,6 +534,7 @@ def main():
         "postgres": postgres_test,
         "two-servers": two_servers_test,
         "slow-clients": slow_clients_test,
+        "proxy": proxy_test,
     }[args.test]
     failures = test(args, smtp)
     smtp.__exit__(None, None, None)

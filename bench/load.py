@@ -95,8 +95,8 @@ class Session:
         self.cookies = {}
         self.language = language
 
-    async def call(self, method, path, form=None):
-        headers = {"Accept-Language": self.language}
+    async def call(self, method, path, form=None, headers=None):
+        headers = {"Accept-Language": self.language, **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = b""

@@ -224,7 +224,7 @@ def confirm_operation(tokens):
 
 def stored_signatures(emails):
     """How many of these addresses have an act stored."""
-    from hamsada.lib.crypto import email_digest
+    from hamsada.keys.digests import email_digest
     from hamsada.participation.models import Act
 
     digests = [email_digest(email) for email in emails]
@@ -234,9 +234,9 @@ def stored_signatures(emails):
     )
 
 
-def read_operation(path):
+def read_operation(path, headers=None):
     async def read(session, index):
-        status, _ = await session.call("GET", path)
+        status, _ = await session.call("GET", path, headers=headers)
         if status != 200:
             raise HTTPError(f"read {status}")
 
