@@ -179,7 +179,7 @@ class Result:
         }
 
 
-async def capacity(operation, seconds, clients=32, host="127.0.0.1", port=8000):
+async def capacity(operation, seconds, clients=32, host="127.0.0.1", port=8000, tls=None):
     """The server's peak: `clients` clients each starting the next operation as
     soon as the last one finished, for `seconds`. (An open loop offered far more
     than the server can take measures the generator's own queueing instead.)
@@ -190,7 +190,7 @@ async def capacity(operation, seconds, clients=32, host="127.0.0.1", port=8000):
     start = time.perf_counter()
 
     async def client():
-        connection = Connection(host, port)
+        connection = Connection(host, port, tls)
         while time.perf_counter() - start < seconds:
             await result.attempt(operation, connection, next(numbers), time.perf_counter())
         connection.close()
