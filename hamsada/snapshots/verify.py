@@ -104,8 +104,8 @@ def check(document: dict, code: str | None = None, key: str | None = None, _=str
             _("Every snapshot is signed by the key %s.") % fingerprint(trusted)
             if signed and len(set(keys)) == 1
             else _(
-                "Every snapshot is signed by the key %s or by a key it replaced, "
-                "which signed it over."
+                "Every snapshot is signed by the key %s or by one linked to it by a "
+                "signed change of key."
             )
             % fingerprint(trusted)
             if signed

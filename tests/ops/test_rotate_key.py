@@ -134,7 +134,7 @@ def test_snapshots_taken_after_the_rotation_still_verify_from_the_old_key(weak_i
     for key in (crypto.public_key(WEAK), crypto.public_key(new_key)):
         status, output = hamsada_verify(path, "--key", key)
         assert status == 0, output
-        assert "or by a key it replaced, which signed it over" in output
+        assert "or by one linked to it by a signed change of key" in output
     stranger = Ed25519PrivateKey.generate()
     assert hamsada_verify(path, "--key", public_half(stranger))[0] == 1
 
@@ -200,7 +200,7 @@ def test_refused_while_a_worker_runs(weak_instance):
     Heartbeat.objects.create(worker="host:1", beat_at=timezone.now() - timedelta(seconds=20))
     before = Act.objects.get().email_encrypted
 
-    with pytest.raises(CommandError, match="A worker is running"):
+    with pytest.raises(CommandError, match="A worker reported in the last minute"):
         rotate_key()
     assert Act.objects.get().email_encrypted == before
     assert not Rotation.objects.exists()

@@ -32,9 +32,10 @@ class Command(BaseCommand):
         now = timezone.now()
         if not force and Heartbeat.objects.filter(beat_at__gte=now - timedelta(minutes=1)):
             raise CommandError(
-                "A worker is running: stop the web and worker processes first "
-                "(systemctl stop hamsada-web 'hamsada-worker@*'), since they would go on "
-                "with the old key. --force if you know they are stopped."
+                "A worker reported in the last minute: stop the web and worker processes "
+                "first (systemctl stop hamsada-web 'hamsada-worker@*'), since they would go "
+                "on with the old key; then wait a minute, or --force if you know they are "
+                "stopped."
             )
         key_file = settings.VAR_DIR / "keys" / "encryption.key"
         draft = key_file.with_name("encryption.key.new")
