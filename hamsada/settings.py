@@ -49,7 +49,7 @@ if ONION_HOST:
     ALLOWED_HOSTS = [*ALLOWED_HOSTS, ONION_HOST]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "hamsada.web.apps.OrganisersAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -151,6 +151,7 @@ CACHES = {
     )
 }
 
+AUTHENTICATION_BACKENDS = ["hamsada.organizations.backends.RoleBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

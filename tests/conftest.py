@@ -46,6 +46,17 @@ def petition(db):
 
 
 @pytest.fixture
+def operator_client(client, django_user_model):
+    """Logged in as the instance's operator (not a superuser)."""
+    from hamsada.organizations.models import Operator
+
+    user = django_user_model.objects.create_user("operator", password="pw", is_staff=True)
+    Operator.objects.create(user=user)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def smtp_server():
     with SMTPServer() as server:
         yield server

@@ -6,7 +6,7 @@ from hamsada.campaigns.actions import open_campaign
 from hamsada.campaigns.models import Campaign, CampaignText, Target
 from hamsada.delivery.actions import build_package, claim_package
 from hamsada.delivery.models import Package
-from hamsada.organizations.models import Organization
+from hamsada.organizations.models import Membership, Organization
 from hamsada.participation.actions import confirm_act, record_act
 from hamsada.participation.models import Act
 
@@ -32,13 +32,31 @@ TEXTS = {
 }
 
 
-def organization():
-    org, _created = Organization.objects.get_or_create(slug="org", defaults={"name": "Org"})
+def organization(slug="org", name="Org"):
+    org, _created = Organization.objects.get_or_create(slug=slug, defaults={"name": name})
     return org
 
 
+def organiser(username, organization, role, password="pw"):
+    """A new account with role in organization."""
+    from django.contrib.auth.models import User
+
+    return member(User.objects.create_user(username, password=password), organization, role)
+
+
+def member(user, organization, role):
+    """user, made staff and given role in organization."""
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    Membership.objects.update_or_create(
+        user=user, organization=organization, defaults={"role": role}
+    )
+    return user
+
+
 def draft_petition(slug="free-the-teachers", languages=("en", "fa", "ps"), **fields):
-    campaign = Campaign.objects.create(organization=organization(), slug=slug, **fields)
+    campaign = Campaign.objects.create(slug=slug, **{"organization": organization(), **fields})
     for language in languages:
         CampaignText.objects.create(campaign=campaign, language=language, **TEXTS[language])
     target = Target.objects.create(name="Minister of Justice", institution="Ministry of Justice")

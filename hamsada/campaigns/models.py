@@ -211,6 +211,7 @@ class Campaign(models.Model):
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-opened_at", "-created_at"]
+        permissions = [("email_supporters", _("Can email a campaign's supporters"))]
 
     def __str__(self):
         return self.slug

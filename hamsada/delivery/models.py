@@ -56,6 +56,7 @@ class Package(models.Model):
         verbose_name_plural = _("delivery packages")
         ordering = ["-requested_at"]
         indexes = [models.Index(fields=["status", "requested_at"])]
+        permissions = [("download_package", _("Can download delivery packages"))]
 
     def __str__(self):
         return f"{self.campaign} #{self.pk} ({self.language})"

@@ -12,7 +12,7 @@ from django.core import checks
 from django.db import DatabaseError
 
 from hamsada.keys.digests import history
-from hamsada.ops.demo import DEMO_ORGANIZATION, DEMO_PASSWORD, DEMO_USERNAME
+from hamsada.ops.demo import DEMO_ACCOUNTS, DEMO_ORGANIZATIONS, DEMO_PASSWORD
 from hamsada.organizations.models import Organization
 from hamsada.participation.models import Act
 
@@ -93,25 +93,29 @@ def weak_key():
 
 def no_demo_data(app_configs, **kwargs):
     try:
-        organiser = User.objects.filter(username=DEMO_USERNAME).first()
-        demo_account = organiser is not None and organiser.check_password(DEMO_PASSWORD)
-        demo_campaigns = Organization.objects.filter(slug=DEMO_ORGANIZATION).exists()
+        accounts = [
+            user.username
+            for user in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
+            if user.check_password(DEMO_PASSWORD)
+        ]
+        demo_campaigns = Organization.objects.filter(slug__in=DEMO_ORGANIZATIONS).exists()
     except DatabaseError:
         return []  # no database yet: nothing from the demo in it either
     errors = []
-    if demo_account:
+    if accounts:
+        names = ", ".join(accounts)
         errors.append(
             checks.Error(
-                f"The demo organiser ({DEMO_USERNAME} / {DEMO_PASSWORD}) can log in.",
-                hint=f'Delete it: hamsada shell -c "from django.contrib.auth.models import '
-                f"User; User.objects.filter(username='{DEMO_USERNAME}').delete()\"",
+                f"Demo accounts can log in with the demo password: {names}.",
+                hint=f'Delete them: hamsada shell -c "from django.contrib.auth.models import '
+                f'User; User.objects.filter(username__in={accounts!r}).delete()"',
                 id="hamsada.E014",
             )
         )
     if demo_campaigns:
         errors.append(
             checks.Error(
-                "The demo organisation and its campaigns are in this database.",
+                "The demo organisations and their campaigns are in this database.",
                 hint="Start production on a new database; the demo is for trying Hamsada.",
                 id="hamsada.E015",
             )

@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hamsada.organizations.roles import Role
+
 
 class Organization(models.Model):
-    """An organisation that runs campaigns on this instance."""
+    """An organisation that runs campaigns on this instance: the tenant every
+    organiser's permission is scoped to (organizations.roles)."""
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
@@ -19,9 +23,6 @@ class Organization(models.Model):
         ],
         help_text=_("How the dates of this organisation's campaigns are written."),
     )
-    members = models.ManyToManyField(
-        "auth.User", blank=True, related_name="organizations", verbose_name=_("members")
-    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -30,3 +31,55 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Membership(models.Model):
+    """A person's role in one organisation; what they may do there, and only
+    there, follows from it (organizations.roles.PERMISSIONS)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("person"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["organization", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_role_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+class Operator(models.Model):
+    """Someone who runs the instance: sets up organisations and watches the
+    mail queue, but holds no role in any organisation and so reads no
+    supporter's address or private name. Not Django's superuser, which
+    passes every check and is refused here (web.admin.site)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="operator",
+        verbose_name=_("person"),
+    )
+
+    class Meta:
+        verbose_name = _("operator")
+        verbose_name_plural = _("operators")
+
+    def __str__(self):
+        return str(self.user)

@@ -127,7 +127,10 @@ class Act(models.Model):
             # An open letter's named co-signers, paged in the order they signed.
             models.Index(fields=["campaign", "show_name", "status", "id"], name="named_in_order"),
         ]
-        permissions = [("invalidate_act", _("Can invalidate acts as abuse"))]
+        permissions = [
+            ("invalidate_act", _("Can invalidate acts as abuse")),
+            ("view_private_names", _("Can see the names of supporters who chose not to be shown")),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"

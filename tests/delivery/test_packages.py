@@ -7,15 +7,22 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
 
 from hamsada.delivery.actions import build_package, claim_package
 from hamsada.delivery.models import Package
 from hamsada.lib.crypto import public_key
+from hamsada.organizations.roles import Role
 from hamsada.participation.actions import withdraw_act
-from tests.factories import NAMED, built_package, named_supporters, open_petition
+from tests.factories import (
+    NAMED,
+    built_package,
+    named_supporters,
+    open_petition,
+    organiser,
+    organization,
+)
 from tests.helpers import hamsada_verify, pdf_text, wait_for
 
 pytestmark = pytest.mark.django_db
@@ -84,11 +91,9 @@ def test_the_worker_builds_a_requested_package_in_its_own_process(worker):
 
 
 def test_organisers_request_packages_and_only_those_allowed_download_them(client):
-    from django.core.management import call_command
 
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    client.login(username="organiser", password="hamsada-demo")
     campaign = open_petition(slug="for-delivery")
+    client.force_login(organiser("organiser", campaign.organization, Role.CAMPAIGNER))
     response = client.post(
         "/en/admin/delivery/package/add/",
         {"campaign": campaign.pk, "language": "fa", "include_names": "on"},
@@ -103,9 +108,10 @@ def test_organisers_request_packages_and_only_those_allowed_download_them(client
     download = client.get(url)
     assert download["Content-Type"] == "application/pdf"
     assert client.get(f"/fa/delivery/packages/{package.pk}/exe").status_code == 404
-    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_campaign"))
-    client.force_login(viewer)
+    client.force_login(organiser("viewer", campaign.organization, Role.VIEWER))
+    assert client.get(url).status_code == 403
+    assert url not in client.get("/fa/admin/delivery/package/").content.decode()
+    client.force_login(organiser("elsewhere", organization("other", "Other"), Role.OWNER))
     assert client.get(url).status_code == 403
     anonymous = Client().get(url)
     assert anonymous.status_code == 302, anonymous.content.decode()[:2000]  # to the login page

@@ -11,11 +11,11 @@ from pathlib import Path
 from string import Template
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import timezone
 
 from hamsada.keys.digests import suppression_digest
+from hamsada.organizations.roles import Role
 from hamsada.outbox.actions import suppress
 from hamsada.outbox.emails import message_of_return_path, return_path
 from hamsada.outbox.models import Message, Suppression
@@ -292,8 +292,9 @@ def test_a_report_that_cannot_be_read_does_not_stop_the_others(
 
 
 def test_a_suppression_is_found_by_its_address_and_lifted_by_deleting_it(
-    admin_client, smtp_mailer, petition
+    operator_client, smtp_mailer, petition
 ):
+    admin_client = operator_client
     smtp_mailer.refuse_recipient("ada@example.org", "550 5.1.1 no such user")
     pending_signature(petition)
     send_due()
@@ -319,9 +320,7 @@ def test_organisers_see_bounces_and_complaints_per_campaign(
     quiet = factories.open_petition(slug="quiet")
     pending_signature(quiet, email="grace@example.org")
     send_due()
-    user = django_user_model.objects.create_user("watcher", password="pw", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_message"))
-    client.force_login(user)
+    client.force_login(factories.organiser("watcher", petition.organization, Role.CAMPAIGNER))
     page = client.get("/en/admin/outbox/message/").content.decode()
     row = page.split('data-testid="undeliverable-free-the-teachers">')[1].split("</tr>")[0]
     assert "<td>2</td><td>0</td>" in row

@@ -8,11 +8,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from hamsada.organizations.roles import Role
 from hamsada.outbox import actions as outbox
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import announce_event, confirm_act
 from hamsada.participation.models import Act
-from tests.factories import confirmed_signature, pending_signature
+from tests.factories import confirmed_signature, organiser, pending_signature
 from tests.helpers import send_due
 
 pytestmark = pytest.mark.django_db
@@ -86,8 +87,6 @@ def test_another_transport_registers_its_own_send(petition, monkeypatch):
 def test_organisers_see_the_queue_its_oldest_message_and_failures_by_reason(
     client, petition, django_user_model
 ):
-    from django.contrib.auth.models import Permission
-
     for n in range(3):
         pending_signature(petition, email=f"w{n}@example.org")
     act = pending_signature(petition, email="gone@example.org")
@@ -102,9 +101,7 @@ def test_organisers_see_the_queue_its_oldest_message_and_failures_by_reason(
     assert summary["failures_by_reason"] == [("address erased before sending", 1)]
     assert summary["waiting_by_kind"] == {"confirm": 2}
 
-    user = django_user_model.objects.create_user("watcher", password="pw", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_message"))
-    client.force_login(user)
+    client.force_login(organiser("watcher", petition.organization, Role.CAMPAIGNER))
     page = client.get("/fa/admin/outbox/message/").content.decode()
     assert 'data-testid="waiting">۲<' in page and 'data-testid="failed">۱<' in page
     assert "address erased before sending" in page

@@ -14,6 +14,7 @@ from PIL import Image
 
 from hamsada.campaigns.actions import mark_letter_sent
 from hamsada.campaigns.models import Campaign, Event
+from hamsada.organizations.roles import Role
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import (
     announce_event,
@@ -24,7 +25,14 @@ from hamsada.participation.actions import (
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.participation.recount import recount
 from hamsada.tally.models import totals
-from tests.factories import draft_petition, open_letter, organisation_signature, sign_data
+from tests.factories import (
+    draft_petition,
+    open_letter,
+    organisation_signature,
+    organization,
+    sign_data,
+)
+from tests.factories import organiser as new_organiser
 
 pytestmark = pytest.mark.django_db
 
@@ -146,9 +154,9 @@ def test_an_organisation_signs_with_its_logo_made_small_and_served_once_approved
     assert (response.status_code, response["Content-Type"]) == (200, "image/png")
     review_organisation(signature, REJECTED, timezone.now(), organiser, "Not them")
     assert client.get(url).status_code == 404
-    client.force_login(User.objects.create_user("staff-only", is_staff=True))
-    assert client.get(url).status_code == 404  # staff, but not allowed to review
-    client.force_login(User.objects.create_superuser("admin"))
+    client.force_login(new_organiser("elsewhere", organization("other", "Other"), Role.OWNER))
+    assert client.get(url).status_code == 404  # an organiser, but of another organisation
+    client.force_login(new_organiser("reviewer-here", letter.organization, Role.REVIEWER))
     assert client.get(url).status_code == 200
     review_organisation(signature, APPROVED, timezone.now(), organiser)
     client.logout()

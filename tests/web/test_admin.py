@@ -1,16 +1,19 @@
 """Organisers write, translate, open and close petitions in the admin."""
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.utils import timezone
 
 from hamsada.campaigns.models import Campaign, Event, Target
 from hamsada.organizations.models import Organization
+from hamsada.organizations.roles import Role
 from hamsada.outbox.models import Message
 from hamsada.participation.actions import confirm_act
 from hamsada.participation.models import OrganisationSignature
-from tests.factories import confirmed_signature, draft_petition
+from tests.factories import confirmed_signature, draft_petition, member
+from tests.factories import organiser as new_organiser
+from tests.factories import organization as organization_factory
 from tests.helpers import report_on
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +21,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def organiser(client):
+    """The demo organiser, here an owner of both demo organisations and of the
+    factories' one (tests/web/test_tenancy.py keeps organisations apart)."""
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    user = User.objects.get(username="organiser")
+    for organization in [organization_factory(), *Organization.objects.all()]:
+        member(user, organization, Role.OWNER)
     client.login(username="organiser", password="hamsada-demo")
-    return User.objects.get(username="organiser")
+    return user
 
 
 def test_the_demo_organiser_is_staff_but_not_superuser(organiser):
@@ -37,7 +45,7 @@ def test_demo_loads_once(organiser):
 
 @pytest.mark.parametrize("language", ["en", "fa", "ps"])
 def test_admin_pages_work_in_each_language_and_direction(client, organiser, language):
-    campaign = Campaign.objects.first()
+    campaign = Campaign.objects.filter(organization__slug="demo").first()
     for path in [
         "",
         "campaigns/campaign/",
@@ -230,10 +238,10 @@ def test_an_organiser_rejects_an_organisation_only_with_a_reason(client, organis
 def test_contact_addresses_are_shown_only_to_organisers_allowed_to_see_them(client, organiser):
     signature = OrganisationSignature.objects.first()
     url = f"/en/admin/participation/organisationsignature/{signature.pk}/change/"
-    allowed = Permission.objects.get(codename="view_contact_email")
-    organiser.user_permissions.remove(allowed)
+    letters = signature.act.campaign.organization
+    member(organiser, letters, Role.VIEWER)
     assert signature.act.email not in client.get(url).content.decode()
-    organiser.user_permissions.add(allowed)
+    member(organiser, letters, Role.REVIEWER)
     assert signature.act.email in client.get(url).content.decode()
 
 
@@ -265,9 +273,9 @@ def test_setting_the_sent_date_sends_the_letter(client, organiser):
 
 
 def test_staff_who_may_only_view_cannot_approve_or_announce(client, organiser):
-    viewer = User.objects.create_user("viewer", password="view-only-pass", is_staff=True)
-    viewer.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    viewer = new_organiser("viewer", Organization.objects.get(slug="demo-letters"), Role.VIEWER)
     client.force_login(viewer)
+    assert client.get("/en/admin/participation/organisationsignature/").status_code == 200
     waiting = OrganisationSignature.objects.get(review="waiting")
     response = client.post(
         "/en/admin/participation/organisationsignature/",
@@ -343,8 +351,7 @@ def test_invalidating_as_abuse_needs_its_own_permission(client, organiser):
     act.refresh_from_db()
     assert act.status == "invalidated"
     other = confirmed_signature(campaign, email="real@example.org")
-    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_act"))
+    viewer = new_organiser("viewer", campaign.organization, Role.VIEWER)
     client.force_login(viewer)
     assert "Invalidate as abuse" not in client.get("/en/admin/participation/act/").content.decode()
     client.post("/en/admin/participation/act/", {**data, "_selected_action": [other.pk]})
@@ -367,8 +374,7 @@ def test_an_organiser_takes_a_snapshot_and_records_paper_counts(client, organise
     page = client.get("/fa/admin/tally/snapshot/").content.decode()
     assert f"/fa/c/reopen-girls-schools/verify/#snapshot-{snapshot.number}" in page
     assert client.get(f"/en/admin/tally/snapshot/{snapshot.pk}/delete/").status_code == 403
-    viewer = User.objects.create_user("viewer", password="pw", is_staff=True)
-    viewer.user_permissions.add(Permission.objects.get(codename="view_campaign"))
+    viewer = new_organiser("viewer", campaign.organization, Role.VIEWER)
     client.force_login(viewer)
     client.post(
         "/en/admin/campaigns/campaign/", {"action": "snapshot", "_selected_action": [campaign.pk]}

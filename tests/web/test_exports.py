@@ -4,18 +4,17 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Permission, User
 
 from hamsada.delivery.models import Export
-from tests.factories import confirmed_signature, pending_signature
+from hamsada.organizations.roles import Role
+from tests.factories import confirmed_signature, organization, pending_signature
+from tests.factories import organiser as new_organiser
 
 pytestmark = pytest.mark.django_db
 
 
-def organiser(*codenames):
-    user = User.objects.create_user("org", password="pw", is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return user
+def organiser(role, campaign):
+    return new_organiser("org", campaign.organization, role)
 
 
 def test_an_allowed_organiser_exports_who_asked_for_news_and_it_is_recorded(client, petition):
@@ -24,7 +23,7 @@ def test_an_allowed_organiser_exports_who_asked_for_news_and_it_is_recorded(clie
     keen.save(update_fields=["wants_updates"])
     confirmed_signature(petition, email="quiet@example.org")  # did not ask for news
     pending_signature(petition, email="pending@example.org")
-    user = organiser("export_supporters", "view_campaign")
+    user = organiser(Role.OWNER, petition)
     client.force_login(user)
     response = client.get("/en/delivery/exports/free-the-teachers/supporters.csv")
     assert response.streaming and response["Cache-Control"] == "no-store"
@@ -38,6 +37,13 @@ def test_an_allowed_organiser_exports_who_asked_for_news_and_it_is_recorded(clie
 
 def test_without_the_permission_nothing_is_exported_or_recorded(client, petition):
     confirmed_signature(petition, email="keen@example.org")
-    client.force_login(organiser("view_campaign", "view_act", "view_package"))
+    client.force_login(organiser(Role.CAMPAIGNER, petition))
+    assert client.get("/en/delivery/exports/free-the-teachers/supporters.csv").status_code == 403
+    assert not Export.objects.exists()
+
+
+def test_an_owner_of_another_organisation_exports_nothing(client, petition):
+    confirmed_signature(petition, email="keen@example.org")
+    client.force_login(new_organiser("elsewhere", organization("other", "Other"), Role.OWNER))
     assert client.get("/en/delivery/exports/free-the-teachers/supporters.csv").status_code == 403
     assert not Export.objects.exists()

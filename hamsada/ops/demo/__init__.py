@@ -1,5 +1,16 @@
-"""The demo's campaigns and organiser, which must never reach production."""
+"""The demo's organisations, campaigns and accounts, which must never reach production."""
 
-DEMO_ORGANIZATION = "demo"
-DEMO_USERNAME = "organiser"
+# Two organisations, so that what one organisation's people can reach, and
+# what they cannot, shows in the demo.
+DEMO_ORGANIZATIONS = {
+    "demo": "Hamsada demo organisation",
+    "demo-letters": "Second demo organisation",
+}
 DEMO_PASSWORD = "hamsada-demo"
+# (username, organisation slug or None for the operator, role)
+DEMO_ACCOUNTS = [
+    ("organiser", "demo", "owner"),
+    ("translator", "demo", "translator"),
+    ("letters", "demo-letters", "owner"),
+    ("operator", None, None),
+]

@@ -30,6 +30,7 @@ from hamsada.lib.text import clean_text, format_count, join_list, western_digits
 from hamsada.participation.actions import announce_event
 from hamsada.snapshots.actions import take_snapshot
 from hamsada.tally.models import OfflineCount, Snapshot, totals
+from hamsada.web.admin.tenancy import TenantAdmin, TenantInline
 
 
 class DateField(forms.DateField):
@@ -47,7 +48,7 @@ admin.site.site_title = _("Hamsada")
 admin.site.index_title = _("Campaigns and supporters")
 
 
-class CampaignTextInline(admin.StackedInline):
+class CampaignTextInline(TenantInline, admin.StackedInline):
     model = CampaignText
     extra = 0
     min_num = 1
@@ -61,7 +62,7 @@ class CampaignTextInline(admin.StackedInline):
 def transition_action(verb, label):
     def action(modeladmin, request, queryset):
         now = timezone.now()
-        for campaign in queryset:
+        for campaign in modeladmin.only_where(request, queryset, "campaigns.change_campaign"):
             try:
                 verb(campaign, now)
             except ValidationError as error:
@@ -77,7 +78,7 @@ def transition_action(verb, label):
     return admin.action(description=label, permissions=["change"])(action)
 
 
-class PersonConcernedInline(admin.TabularInline):
+class PersonConcernedInline(TenantInline, admin.TabularInline):
     model = PersonConcerned
     extra = 0
     formfield_overrides = {
@@ -103,7 +104,7 @@ class CampaignForm(forms.ModelForm):
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
-class OfflineCountInline(admin.TabularInline):
+class OfflineCountInline(TenantInline, admin.TabularInline):
     """Counts collected elsewhere, shown and delivered apart from the verified count."""
 
     model = OfflineCount
@@ -116,7 +117,8 @@ class OfflineCountInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(TenantAdmin):
+    organization_path = "organization"
     formfield_overrides = DATES
     list_display = [
         "slug",
@@ -128,7 +130,7 @@ class CampaignAdmin(admin.ModelAdmin):
         "goal",
         "deadline",
     ]
-    list_filter = ["kind", "status", "organization"]
+    list_filter = ["kind", "status", ("organization", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["slug", "texts__title"]
     readonly_fields = [
         "status",
@@ -175,7 +177,7 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.action(description=_("Take a signed snapshot of the counts"), permissions=["snapshot"])
     def snapshot(self, request, queryset):
         now = timezone.now()
-        for campaign in queryset:
+        for campaign in self.only_where(request, queryset, "tally.add_snapshot"):
             taken = take_snapshot(campaign, Snapshot.Reason.REQUESTED, now, taken_by=request.user)
             self.message_user(
                 request,
@@ -202,6 +204,34 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("texts")
+
+    # A translator reaches a campaign's form for its texts; its other fields
+    # are read-only to them.
+    def has_change_permission(self, request, obj=None):
+        return self.allowed(request, "change", obj) or request.user.has_perm(
+            "campaigns.change_campaigntext", obj and obj.organization
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None or self.allowed(request, "change", obj):
+            return self.readonly_fields
+        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+
+    def get_inline_instances(self, request, obj=None):
+        # The translators' inline is the texts' alone.
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None or self.allowed(request, "change", obj):
+            return inlines
+        return [inline for inline in inlines if inline.model is CampaignText]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "organization" and formfield is not None:
+            # Only where the organiser may start a campaign.
+            formfield.queryset = formfield.queryset.filter(
+                pk__in=self.organizations(request, "add")
+            )
+        return formfield
 
     form = CampaignForm
 
@@ -280,7 +310,8 @@ class TargetAdmin(admin.ModelAdmin):
     inlines = [SalutationInline, ChannelInline]
 
 
-class EventTextInline(admin.StackedInline):
+class EventTextInline(TenantInline, admin.StackedInline):
+    parent_path = "campaign__organization"
     model = EventText
     extra = 1
     formfield_overrides = CampaignTextInline.formfield_overrides
@@ -308,16 +339,28 @@ class EventForm(forms.ModelForm):
     def clean_quote(self):
         return clean_text(self.cleaned_data["quote"]).replace("\r\n", "\n").strip()
 
+    def clean(self):
+        data = super().clean()
+        campaign = data.get("campaign") or getattr(self.instance, "campaign", None)
+        if data.get("announce") and campaign and not self.may_email(campaign):
+            # Not a field error: the field is not on the form of a role without it.
+            self.add_error(None, _("Your role does not allow emailing supporters."))
+        return data
+
+    @staticmethod
+    def may_email(campaign):
+        return False  # replaced per request by EventAdmin.get_form
+
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(TenantAdmin):
     formfield_overrides = DATES
     """The timeline: organiser updates, deliveries, statements by others and
     the targets' responses; launches and milestones are added automatically."""
 
     form = EventForm
     list_display = ["campaign", "happened_on", "kind", "target", "stance", "announced_at"]
-    list_filter = ["kind", "stance", "campaign"]
+    list_filter = ["kind", "stance", ("campaign", admin.RelatedOnlyFieldListFilter)]
     readonly_fields = ["number", "milestone", "recorded_by", "created_at", "announced_at"]
     inlines = [EventTextInline]
     actions = ["announce"]
@@ -325,7 +368,18 @@ class EventAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         # Stamped when saved: nothing to show on a new event.
-        return fields if obj else [f for f in fields if f not in self.readonly_fields]
+        fields = fields if obj else [f for f in fields if f not in self.readonly_fields]
+        if not request.user.has_perm("campaigns.email_supporters", obj and obj.campaign):
+            fields = [f for f in fields if f != "announce"]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # Checked again here for the organisation of the campaign chosen.
+        form.may_email = staticmethod(
+            lambda campaign: request.user.has_perm("campaigns.email_supporters", campaign)
+        )
+        return form
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -341,11 +395,15 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.action(
         description=_("Email the selected events to supporters who asked for updates"),
-        permissions=["change"],
+        permissions=["email"],
     )
     def announce(self, request, queryset):
         now = timezone.now()
-        self.report_announced(request, sum(announce_event(event, now) for event in queryset))
+        events = self.only_where(request, queryset, "campaigns.email_supporters")
+        self.report_announced(request, sum(announce_event(event, now) for event in events))
+
+    def has_email_permission(self, request):
+        return request.user.has_perm("campaigns.email_supporters")
 
     def report_announced(self, request, queued):
         self.message_user(

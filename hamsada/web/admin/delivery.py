@@ -10,15 +10,16 @@ from hamsada.delivery.actions import check_delivery, record_delivery, request_pa
 from hamsada.delivery.build import summary
 from hamsada.delivery.models import Delivery, Export, Package
 from hamsada.web.admin.campaigns import DateField
+from hamsada.web.admin.tenancy import TenantAdmin
 
 
 @admin.register(Package)
-class PackageAdmin(admin.ModelAdmin):
+class PackageAdmin(TenantAdmin):
     """An organiser asks for a package (campaign, language, names or not); the
     worker builds it, and the list shows how far it has got."""
 
     list_display = ["campaign", "language", "include_names", "progress", "requested_at", "files"]
-    list_filter = ["status", "campaign"]
+    list_filter = ["status", ("campaign", admin.RelatedOnlyFieldListFilter)]
     fields = ["campaign", "language", "include_names"]
     list_select_related = ["campaign"]
 
@@ -37,6 +38,12 @@ class PackageAdmin(admin.ModelAdmin):
     @admin.display(description=_("progress"))
     def progress(self, package):
         return summary(package)
+
+    def get_list_display(self, request):
+        # Downloading is a permission of its own (packages may carry names).
+        if request.user.has_perm("delivery.download_package"):
+            return self.list_display
+        return [column for column in self.list_display if column != "files"]
 
     @admin.display(description=_("files"))
     def files(self, package):
@@ -75,13 +82,13 @@ class DeliveryForm(forms.ModelForm):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(TenantAdmin):
     """Each delivery goes on the campaign's timeline; an emailed one goes out
     through the outbox with links to the package."""
 
     form = DeliveryForm
     list_display = ["campaign", "target", "method", "delivered_on", "package", "recorded_by"]
-    list_filter = ["method", "campaign"]
+    list_filter = ["method", ("campaign", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["campaign", "target", "package", "recorded_by"]
 
     def save_model(self, request, obj, form, change):
@@ -96,11 +103,14 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Export)
-class ExportAdmin(admin.ModelAdmin):
+class ExportAdmin(TenantAdmin):
     """The record of personal-data exports: read only, never deleted."""
 
     list_display = ["created_at", "user", "campaign", "what", "rows"]
-    list_filter = ["campaign", "user"]
+    list_filter = [
+        ("campaign", admin.RelatedOnlyFieldListFilter),
+        ("user", admin.RelatedOnlyFieldListFilter),
+    ]
     readonly_fields = list_display
 
     def has_add_permission(self, request):

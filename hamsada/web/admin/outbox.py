@@ -4,8 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsada.keys.digests import suppression_digest
+from hamsada.organizations.backends import organizations_where
 from hamsada.outbox.models import Message, Suppression, queue_summary
 from hamsada.participation.models import Act
+from hamsada.web.admin.tenancy import allowed_lookup
 
 
 @admin.register(Message)
@@ -23,6 +25,19 @@ class MessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     change_list_template = "admin/outbox/message/change_list.html"
 
+    def get_queryset(self, request):
+        # The operator watches the whole queue; an organisation, its own mail.
+        queryset = super().get_queryset(request)
+        if hasattr(request.user, "operator"):
+            return queryset
+        mine = organizations_where(request.user, "outbox.view_message")
+        return queryset.filter(
+            Q(act__campaign__organization__in=mine) | Q(delivery__campaign__organization__in=mine)
+        )
+
+    def lookup_allowed(self, lookup, value, request):
+        return allowed_lookup(self, lookup)
+
     def changelist_view(self, request, extra_context=None):
         summary = queue_summary(timezone.now())
         kinds = dict(Message.Kind.choices)
@@ -34,7 +49,11 @@ class MessageAdmin(admin.ModelAdmin):
             (reasons.get(reason, reason), count)
             for reason, count in summary["suppressed_last_day"].items()
         ]
-        context = {"queue": summary, "undeliverable": undeliverable_by_campaign()}
+        acts = Act.objects.all()
+        if not hasattr(request.user, "operator"):
+            mine = organizations_where(request.user, "outbox.view_message")
+            acts = acts.filter(campaign__organization__in=mine)
+        context = {"queue": summary, "undeliverable": undeliverable_by_campaign(acts)}
         return super().changelist_view(request, {**(extra_context or {}), **context})
 
     def has_add_permission(self, request):
@@ -44,10 +63,10 @@ class MessageAdmin(admin.ModelAdmin):
         return False
 
 
-def undeliverable_by_campaign():
+def undeliverable_by_campaign(acts):
     """[(campaign slug, bounced, complained)] for campaigns with any, most first."""
     return list(
-        Act.objects.exclude(undeliverable="")
+        acts.exclude(undeliverable="")
         .values_list("campaign__slug")
         .annotate(
             bounced=Count("pk", filter=Q(undeliverable=Suppression.Reason.BOUNCED)),
@@ -67,6 +86,9 @@ class SuppressionAdmin(admin.ModelAdmin):
     list_filter = ["reason"]
     search_help_text = _("Type a whole email address to find whether it is suppressed.")
     search_fields = ["digest"]
+
+    def lookup_allowed(self, lookup, value, request):
+        return allowed_lookup(self, lookup)
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term:

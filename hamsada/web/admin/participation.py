@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Case, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -7,13 +8,17 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from hamsada.lib.countries import country_name
+from hamsada.organizations.backends import organizations_where
 from hamsada.participation.actions import invalidate_act, review_organisation
 from hamsada.participation.models import Act, OrganisationSignature
+from hamsada.web.admin.tenancy import TenantAdmin
 
 
 @admin.register(Act)
-class ActAdmin(admin.ModelAdmin):
-    """Read-only: acts change only through the pipeline. Email addresses are not shown."""
+class ActAdmin(TenantAdmin):
+    """Read-only: acts change only through the pipeline. Email addresses are not
+    shown; the name of a supporter who chose not to be shown, only to roles
+    that may see private names (organizations.roles)."""
 
     list_display = [
         "id",
@@ -26,7 +31,13 @@ class ActAdmin(admin.ModelAdmin):
         "created_at",
         "confirmed_at",
     ]
-    list_filter = ["status", "kind", "campaign", "language", "undeliverable"]
+    list_filter = [
+        "status",
+        "kind",
+        ("campaign", admin.RelatedOnlyFieldListFilter),
+        "language",
+        "undeliverable",
+    ]
     fields = [
         "campaign",
         "kind",
@@ -45,13 +56,41 @@ class ActAdmin(admin.ModelAdmin):
         "undeliverable",
         "undeliverable_at",
     ]
-    readonly_fields = fields
+    readonly_fields = [*fields, "public_name"]
     list_select_related = ["campaign"]
     actions = ["invalidate"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None or self.sees_name(request, obj):
+            return self.fields
+        return [
+            "public_name" if field == "name" else field
+            for field in self.fields
+            if field != "affiliation"
+        ]
+
+    def get_queryset(self, request):
+        private = organizations_where(request.user, "participation.view_private_names")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                visible_name=Case(
+                    When(Q(show_name=True) | Q(campaign__organization__in=private), then="name"),
+                    default=None,
+                )
+            )
+        )
+
+    def sees_name(self, request, act):
+        return act.show_name or request.user.has_perm(
+            "participation.view_private_names", act.campaign
+        )
 
     @admin.action(description=_("Invalidate as abuse"), permissions=["invalidate"])
     def invalidate(self, request, queryset):
         now = timezone.now()
+        queryset = self.only_where(request, queryset, "participation.invalidate_act")
         changed = sum(invalidate_act(pk, now)[1] for pk in queryset.values_list("pk", flat=True))
         self.message_user(
             request,
@@ -70,7 +109,9 @@ class ActAdmin(admin.ModelAdmin):
 
     @admin.display(description=Act._meta.get_field("name").verbose_name)
     def public_name(self, act):
-        return format_html("<bdi>{}</bdi>", act.name)
+        if act.visible_name is None:
+            return _("(not shown: the supporter chose so)")
+        return format_html("<bdi>{}</bdi>", act.visible_name)
 
     def has_add_permission(self, request):
         return False
@@ -109,12 +150,13 @@ class ReviewForm(forms.ModelForm):
 
 
 @admin.register(OrganisationSignature)
-class OrganisationSignatureAdmin(admin.ModelAdmin):
+class OrganisationSignatureAdmin(TenantAdmin):
     """Organisations that asked to co-sign an open letter, for review."""
 
+    organization_path = "act__campaign__organization"
     form = ReviewForm
     list_display = ["display_name", "campaign", "country", "contact_status", "review"]
-    list_filter = ["review", "act__status", "act__campaign"]
+    list_filter = ["review", "act__status", ("act__campaign", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name_en", "name_fa", "name_ps", "website"]
     list_select_related = ["act__campaign"]
     readonly_fields = [
@@ -149,7 +191,7 @@ class OrganisationSignatureAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         # Organisers verify an organisation through its contact; the address
         # is for those allowed to see personal data only.
-        if request.user.has_perm("participation.view_contact_email"):
+        if obj and request.user.has_perm("participation.view_contact_email", obj.act.campaign):
             return self.fields
         return [field for field in self.fields if field != "contact"]
 
@@ -165,6 +207,7 @@ class OrganisationSignatureAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve the selected organisations"), permissions=["change"])
     def approve(self, request, queryset):
         now = timezone.now()
+        queryset = self.only_where(request, queryset, "participation.change_organisationsignature")
         approved = sum(
             review_organisation(signature, OrganisationSignature.Review.APPROVED, now, request.user)
             for signature in queryset.select_related("act")

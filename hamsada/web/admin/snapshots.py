@@ -6,15 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from hamsada.lib.text import format_count
 from hamsada.tally.models import Snapshot
+from hamsada.web.admin.tenancy import TenantAdmin
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
+class SnapshotAdmin(TenantAdmin):
     """Snapshots are signed statements: they are taken (a campaign list action,
     a delivery, the schedule), never edited or deleted."""
 
     list_display = ["campaign", "number", "taken_at", "reason", "receipts", "published"]
-    list_filter = ["reason", "campaign"]
+    list_filter = ["reason", ("campaign", admin.RelatedOnlyFieldListFilter)]
     fields = ["campaign", "number", "taken_at", "reason", "taken_by", "receipts", "published"]
     readonly_fields = fields
     list_select_related = ["campaign", "taken_by"]

@@ -147,12 +147,16 @@ def report(request, slug):
 
 def organisation_logo(request, pk):
     """An approved organisation's logo; organisers may see it while reviewing."""
-    signature = get_object_or_404(OrganisationSignature.objects.select_related("act"), pk=pk)
+    signature = get_object_or_404(
+        OrganisationSignature.objects.select_related("act__campaign"), pk=pk
+    )
     public = (
         signature.review == OrganisationSignature.Review.APPROVED
         and signature.act.status == Act.Status.CONFIRMED
     )
-    reviewing = request.user.has_perm("participation.view_organisationsignature")
+    reviewing = request.user.has_perm(
+        "participation.view_organisationsignature", signature.act.campaign
+    )
     if not signature.has_logo or not (public or reviewing):
         raise Http404
     response = HttpResponse(bytes(signature.logo), content_type="image/png")

@@ -27,9 +27,9 @@ class Echo:
 @staff_member_required
 def supporters_csv(request, slug):
     """Confirmed supporters who asked for news, with their email addresses."""
-    if not request.user.has_perm("delivery.export_supporters"):
-        raise PermissionDenied
     campaign = get_object_or_404(Campaign, slug=slug)
+    if not request.user.has_perm("delivery.export_supporters", campaign):
+        raise PermissionDenied
     export = Export.objects.create(
         user=request.user,
         campaign=campaign,

@@ -28,8 +28,11 @@ def delivered_file(request, token, kind):
 
 @staff_member_required
 def package_file(request, pk, kind):
-    """A built package's file, for organisers who may see packages."""
-    if not request.user.has_perm("delivery.view_package"):
+    """A built package's file, for organisers who may download its campaign's packages."""
+    package = get_object_or_404(
+        Package.objects.select_related("campaign").only("campaign__organization"), pk=pk
+    )
+    if not request.user.has_perm("delivery.download_package", package.campaign):
         raise PermissionDenied
     return file_response(pk, kind)
 
