@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "anymail",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "hamsada.keys",
     "hamsada.organizations",
     "hamsada.campaigns",
@@ -80,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -152,10 +157,31 @@ CACHES = {
 }
 
 AUTHENTICATION_BACKENDS = ["hamsada.organizations.backends.RoleBackend"]
+# Organisers' second factor. A passkey is bound to a domain name: an instance
+# reached by IP address (the development server's 127.0.0.1) offers them on
+# localhost instead, which browsers accept without HTTPS.
+PASSKEY_ORIGIN = os.environ.get("HAMSADA_PASSKEY_ORIGIN", "").rstrip("/") or (
+    SITE_URL.replace("://127.0.0.1", "://localhost")
+)
+OTP_TOTP_ISSUER = os.environ.get("HAMSADA_NAME", "Hamsada")
+OTP_WEBAUTHN_RP_ID = urlsplit(PASSKEY_ORIGIN).hostname
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [PASSKEY_ORIGIN]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a second factor, after the password
+LOGIN_URL = "admin:login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Only organisers have sessions: one left alone for an hour ends (each request
+# renews it), and web.site ends any after twelve hours.
+SESSION_COOKIE_AGE = 3600
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Languages. Django does not know Pashto; it is registered here, right-to-left.
 LANG_INFO.setdefault("ps", {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"})

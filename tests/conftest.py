@@ -7,7 +7,7 @@ import pytest
 from hamsada.lib.env import smtp_options
 from hamsada.ops.mailsink import SMTPServer
 from tests import factories
-from tests.helpers import database_url
+from tests.helpers import database_url, log_in
 
 # Playwright's sync API runs an event loop in the test thread; the live server's
 # database calls from the same thread are safe.
@@ -52,7 +52,7 @@ def operator_client(client, django_user_model):
 
     user = django_user_model.objects.create_user("operator", password="pw", is_staff=True)
     Operator.objects.create(user=user)
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 

@@ -2,8 +2,12 @@
 reading emails and PDFs, running `hamsada verify`, sending due mail in the
 test's own process, and driving the browser."""
 
+import base64
+import hashlib
+import hmac
 import io
 import re
+import struct
 import subprocess
 import sys
 import time
@@ -144,3 +148,54 @@ def exactly(count, using="default"):
         yield captured
     ran = [query["sql"] for query in captured.captured_queries]
     assert len(ran) == count, f"{len(ran)} queries, not {count}:\n" + "\n".join(ran)
+
+
+# Organisers.
+
+
+def totp(secret, at=None):
+    """The six-digit code an authenticator app shows for secret (base32, as
+    the setup page prints it), computed as RFC 6238 says, not by our code."""
+    secret = "".join(secret.split()).upper()
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = struct.pack(">Q", int((time.time() if at is None else at) // 30))
+    digest = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
+
+
+def log_in(client, user, language="en"):
+    """Logs user in as they would: their password (here, a forced login), then,
+    for roles that need one, the second factor, through its page. The account
+    gets an authenticator app the first time."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    secret = base64.b32encode(device.bin_key).decode()
+    # Each code is accepted once: a second login in the same 30 s uses the
+    # next one, which the app's clock tolerance allows.
+    step = max(int(time.time() // 30), device.last_t + 1)
+    response = client.post(f"/{language}/admin/account/verify/", {"code": totp(secret, step * 30)})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return user
+
+
+def log_in_browser(page, base_url, language="en", username="organiser"):
+    """A demo account logs in as a person does: password, then the code of the
+    moment from the demo's known authenticator key."""
+    from hamsada.ops.demo import DEMO_PASSWORD, DEMO_TOTP_KEY
+
+    page.goto(f"{base_url}/{language}/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.wait_for_url("**/admin/**")
+    if "/admin/account/verify/" in page.url:
+        secret = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+        page.locator("#id_code").fill(totp(secret))
+        page.locator("input[type=submit]").click()
+        page.wait_for_url(lambda url: "/admin/account/" not in url)

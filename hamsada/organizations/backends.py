@@ -1,7 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
 
 from hamsada.organizations.models import Membership, Operator, Organization
-from hamsada.organizations.roles import OPERATOR, PERMISSIONS
+from hamsada.organizations.roles import OPERATOR, PERMISSIONS, sees_personal_data
 
 
 class RoleBackend(ModelBackend):
@@ -48,3 +48,10 @@ def organizations_where(user, permission):
         return set()
     roles, _operator = RoleBackend().roles(user)
     return {organization for organization, role in roles.items() if permission in PERMISSIONS[role]}
+
+
+def requires_second_factor(user):
+    """Whether user must log in with a second factor: operators, and every role
+    that reaches supporters' personal data."""
+    roles, operator = RoleBackend().roles(user)
+    return operator or any(sees_personal_data(role) for role in roles.values())

@@ -27,6 +27,7 @@ class Message(models.Model):
         RECEIPT = "receipt", _("Receipt")
         DELIVERY = "delivery", _("Delivery to a target")
         REMINDER = "reminder", _("Reminder to confirm")
+        ACCOUNT = "account", _("Notice to an organiser")
 
     # Lower goes first: what a supporter is waiting for on the other side of a
     # page ("check your email") before a package, and both before news.
@@ -35,6 +36,7 @@ class Message(models.Model):
         Kind.CONFIRM_REPORT: 0,
         Kind.ALREADY_SIGNED: 0,
         Kind.RECEIPT: 0,
+        Kind.ACCOUNT: 0,
         Kind.DELIVERY: 1,
         Kind.REMINDER: 1,
         Kind.UPDATE: 2,
@@ -68,6 +70,11 @@ class Message(models.Model):
     # A receipt code, encrypted, for the one email that carries it; erased once
     # that email is sent or has failed for good.
     secret = models.TextField(blank=True, editable=False)
+    # An organiser's account it is about (kind "account"), and which notice.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    notice = models.CharField(max_length=30, blank=True, default="", db_default="", editable=False)
     # Asked for over the onion service: its links lead there (settings.ONION_URL),
     # not to the clearnet site that would show the supporter's network a visit.
     onion = models.BooleanField(default=False, db_default=False, editable=False)

@@ -9,6 +9,11 @@ class WebConfig(AppConfig):
     name = "hamsada.web"
     verbose_name = "Web"
 
+    def ready(self):
+        from hamsada.web.notices import register_notices  # noqa: PLC0415
+
+        register_notices()
+
 
 class OrganisersAdminConfig(admin_apps.AdminConfig):
     default = False

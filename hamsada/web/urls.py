@@ -1,11 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
+from django.views.i18n import JavaScriptCatalog, set_language
+from django_otp_webauthn import views as passkeys
 
 from hamsada.web.feeds import TimelineFeed
+from hamsada.web.views import accounts, campaigns, exports, mail, verification
 from hamsada.web.views import acts as participation
-from hamsada.web.views import campaigns, exports, mail, verification
 from hamsada.web.views import dev_outbox as outbox
 from hamsada.web.views import files as delivery
 
@@ -23,7 +24,45 @@ urlpatterns += [
     path("dev/outbox/<str:name>", outbox.outbox_message, name="dev_outbox_message"),
 ]
 
+# django-otp-webauthn's endpoints, its last step stamping the session as fresh.
+passkey_urls = [
+    path(
+        "registration/begin/",
+        passkeys.BeginCredentialRegistrationView.as_view(),
+        name="credential-registration-begin",
+    ),
+    path(
+        "registration/complete/",
+        accounts.PasskeyRegistration.as_view(),
+        name="credential-registration-complete",
+    ),
+    path(
+        "authentication/begin/",
+        passkeys.BeginCredentialAuthenticationView.as_view(),
+        name="credential-authentication-begin",
+    ),
+    path(
+        "authentication/complete/",
+        accounts.PasskeyVerification.as_view(),
+        name="credential-authentication-complete",
+    ),
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]),
+        name="js-i18n-catalog",
+    ),
+]
+
 urlpatterns += i18n_patterns(
+    path("admin/account/verify/", accounts.verify, name="second_factor"),
+    path("admin/account/second-factor/", accounts.setup, name="second_factor_setup"),
+    path("admin/account/recovery-codes/", accounts.new_recovery_codes, name="recovery_codes"),
+    path(
+        "admin/account/devices/<str:kind>/<int:pk>/remove/",
+        accounts.remove_device,
+        name="remove_device",
+    ),
+    path("admin/account/passkeys/", include((passkey_urls, "otp_webauthn"))),
     path("", campaigns.campaign_list, name="campaign_list"),
     path("c/<slug:slug>/", campaigns.campaign_detail, name="campaign"),
     path("c/<slug:slug>/count.json", campaigns.campaign_count, name="campaign_count"),

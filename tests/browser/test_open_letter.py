@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from hamsada.campaigns.models import Target
 from hamsada.ops.demo.open_letter import SLUG
 from hamsada.participation.models import Act, OrganisationSignature
-from tests.helpers import confirm_from_email, watch_hosts
+from tests.helpers import confirm_from_email, log_in_browser, watch_hosts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,10 +44,7 @@ def sign_for_organisation(page, letter_url, names, email):
 
 
 def approve_in_admin(page, base_url, language, signature):
-    page.goto(f"{base_url}/{language}/admin/login/")
-    page.locator("#id_username").fill("organiser")
-    page.locator("#id_password").fill("hamsada-demo")
-    page.locator("input[type=submit]").click()
+    log_in_browser(page, base_url, language, "letters")
     page.goto(f"{base_url}/{language}/admin/participation/organisationsignature/")
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if language != "en" else "ltr")
     page.goto(

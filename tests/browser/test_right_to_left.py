@@ -13,7 +13,7 @@ from hamsada.campaigns.models import Campaign, Target
 from hamsada.outbox.actions import claim_due_messages, send_claimed
 from hamsada.participation.tokens import make_token
 from tests.factories import pending_signature
-from tests.helpers import OVERFLOW
+from tests.helpers import OVERFLOW, log_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -171,6 +171,7 @@ ADMIN_PAGES = [
     "delivery/package/add/",
     "delivery/delivery/add/",
     "delivery/export/",
+    "account/second-factor/",
 ]
 
 
@@ -185,9 +186,7 @@ def test_the_main_admin_pages_read_right_to_left(browser, live_server, language)
     page = context.new_page()
     page.goto(f"{live_server.url}/{language}/admin/login/")
     check_reads_right_to_left(page, language, headings=False)  # Django's own login page
-    page.locator("#id_username").fill("organiser")
-    page.locator("#id_password").fill("hamsada-demo")
-    page.locator("input[type=submit]").click()
+    log_in_browser(page, live_server.url, language)
     for path in ADMIN_PAGES:
         response = page.goto(f"{live_server.url}/{language}/admin/{path.format(**ids)}")
         assert response.status == 200, path

@@ -13,7 +13,7 @@ from hamsada.delivery.models import Delivery, Package
 from hamsada.organizations.roles import Role
 from hamsada.outbox.models import Message
 from tests.factories import built_package, named_supporters, organiser
-from tests.helpers import html_of, send_due, text_of
+from tests.helpers import html_of, log_in, send_due, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_a_delivery_that_cannot_be_made_is_refused(petition, fields, problem):
 
 
 def test_an_organiser_records_a_delivery_in_the_admin(client, petition):
-    client.force_login(organiser("organiser", petition.organization, Role.CAMPAIGNER))
+    log_in(client, organiser("organiser", petition.organization, Role.CAMPAIGNER))
     minister = petition.targets.get()
     form = {
         "campaign": petition.pk,

@@ -23,7 +23,7 @@ from tests.factories import (
     organiser,
     organization,
 )
-from tests.helpers import hamsada_verify, pdf_text, wait_for
+from tests.helpers import hamsada_verify, log_in, pdf_text, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_the_worker_builds_a_requested_package_in_its_own_process(worker):
 def test_organisers_request_packages_and_only_those_allowed_download_them(client):
 
     campaign = open_petition(slug="for-delivery")
-    client.force_login(organiser("organiser", campaign.organization, Role.CAMPAIGNER))
+    log_in(client, organiser("organiser", campaign.organization, Role.CAMPAIGNER))
     response = client.post(
         "/en/admin/delivery/package/add/",
         {"campaign": campaign.pk, "language": "fa", "include_names": "on"},
@@ -108,10 +108,10 @@ def test_organisers_request_packages_and_only_those_allowed_download_them(client
     download = client.get(url)
     assert download["Content-Type"] == "application/pdf"
     assert client.get(f"/fa/delivery/packages/{package.pk}/exe").status_code == 404
-    client.force_login(organiser("viewer", campaign.organization, Role.VIEWER))
+    log_in(client, organiser("viewer", campaign.organization, Role.VIEWER))
     assert client.get(url).status_code == 403
     assert url not in client.get("/fa/admin/delivery/package/").content.decode()
-    client.force_login(organiser("elsewhere", organization("other", "Other"), Role.OWNER))
+    log_in(client, organiser("elsewhere", organization("other", "Other"), Role.OWNER))
     assert client.get(url).status_code == 403
     anonymous = Client().get(url)
     assert anonymous.status_code == 302, anonymous.content.decode()[:2000]  # to the login page

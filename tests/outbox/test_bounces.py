@@ -23,7 +23,7 @@ from hamsada.participation.actions import announce_event, send_reminders
 from hamsada.participation.models import Act
 from tests import factories
 from tests.factories import confirmed_signature, pending_signature
-from tests.helpers import send_due
+from tests.helpers import log_in, send_due
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "bounces"
@@ -320,7 +320,7 @@ def test_organisers_see_bounces_and_complaints_per_campaign(
     quiet = factories.open_petition(slug="quiet")
     pending_signature(quiet, email="grace@example.org")
     send_due()
-    client.force_login(factories.organiser("watcher", petition.organization, Role.CAMPAIGNER))
+    log_in(client, factories.organiser("watcher", petition.organization, Role.CAMPAIGNER))
     page = client.get("/en/admin/outbox/message/").content.decode()
     row = page.split('data-testid="undeliverable-free-the-teachers">')[1].split("</tr>")[0]
     assert "<td>2</td><td>0</td>" in row

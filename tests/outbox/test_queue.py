@@ -14,7 +14,7 @@ from hamsada.outbox.models import Message
 from hamsada.participation.actions import announce_event, confirm_act
 from hamsada.participation.models import Act
 from tests.factories import confirmed_signature, organiser, pending_signature
-from tests.helpers import send_due
+from tests.helpers import log_in, send_due
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_organisers_see_the_queue_its_oldest_message_and_failures_by_reason(
     assert summary["failures_by_reason"] == [("address erased before sending", 1)]
     assert summary["waiting_by_kind"] == {"confirm": 2}
 
-    client.force_login(organiser("watcher", petition.organization, Role.CAMPAIGNER))
+    log_in(client, organiser("watcher", petition.organization, Role.CAMPAIGNER))
     page = client.get("/fa/admin/outbox/message/").content.decode()
     assert 'data-testid="waiting">۲<' in page and 'data-testid="failed">۱<' in page
     assert "address erased before sending" in page

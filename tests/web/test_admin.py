@@ -14,7 +14,7 @@ from hamsada.participation.models import OrganisationSignature
 from tests.factories import confirmed_signature, draft_petition, member
 from tests.factories import organiser as new_organiser
 from tests.factories import organization as organization_factory
-from tests.helpers import report_on
+from tests.helpers import log_in, report_on
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def organiser(client):
     for organization in [organization_factory(), *Organization.objects.all()]:
         member(user, organization, Role.OWNER)
     client.login(username="organiser", password="hamsada-demo")
-    return user
+    return log_in(client, user)
 
 
 def test_the_demo_organiser_is_staff_but_not_superuser(organiser):
@@ -192,7 +192,7 @@ def test_saving_a_new_update_publishes_it_and_queues_the_emails(client, organise
     )
     act = campaign.acts.get()
     confirm_act(act.pk, timezone.now())
-    client.login(username="organiser", password="hamsada-demo")
+    log_in(client, organiser)
     response = client.post(
         "/en/admin/campaigns/event/add/",
         {

@@ -23,6 +23,7 @@ from tests.factories import (
     organiser,
     organization,
 )
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def theirs():
 @pytest.fixture
 def owner(client, ours, theirs):
     user = organiser("owner", ours.organization, Role.OWNER)
-    client.force_login(user)
+    log_in(client, user)
     return user
 
 
@@ -164,7 +165,7 @@ def test_the_lists_own_filters_still_work(client, owner, ours):
 def test_only_roles_that_may_see_private_names_see_them(client, ours):
     hidden = "Private Person ours"
     for role, shown in [(Role.VIEWER, False), (Role.REVIEWER, False), (Role.CAMPAIGNER, True)]:
-        client.force_login(organiser(f"{role}-person", ours.organization, role))
+        log_in(client, organiser(f"{role}-person", ours.organization, role))
         listing = client.get("/en/admin/participation/act/").content.decode()
         detail = client.get(f"/en/admin/participation/act/{ours.act.pk}/change/").content.decode()
         assert (hidden in listing, hidden in detail) == (shown, shown), role
@@ -172,7 +173,7 @@ def test_only_roles_that_may_see_private_names_see_them(client, ours):
 
 
 def test_a_translator_edits_the_texts_and_nothing_else(client, ours):
-    client.force_login(organiser("translator", ours.organization, Role.TRANSLATOR))
+    log_in(client, organiser("translator", ours.organization, Role.TRANSLATOR))
     url = f"/en/admin/campaigns/campaign/{ours.petition.pk}/change/"
     page = client.get(url)
     assert page.status_code == 200
@@ -211,12 +212,12 @@ def test_a_campaigner_adds_to_the_timeline_but_only_owners_email_supporters(clie
         "texts-0-title": "News",
         "texts-0-body": "Something happened.",
     }
-    client.force_login(organiser("campaigner", ours.organization, Role.CAMPAIGNER))
+    log_in(client, organiser("campaigner", ours.organization, Role.CAMPAIGNER))
     assert "announce" not in client.get("/en/admin/campaigns/event/add/").content.decode()
     refused = client.post("/en/admin/campaigns/event/add/", data)
     assert "Your role does not allow emailing supporters." in refused.content.decode()
     assert not Message.objects.filter(kind=Message.Kind.UPDATE).exists()
-    client.force_login(organiser("owner-here", ours.organization, Role.OWNER))
+    log_in(client, organiser("owner-here", ours.organization, Role.OWNER))
     assert client.post("/en/admin/campaigns/event/add/", data).status_code == 302
     assert Message.objects.filter(kind=Message.Kind.UPDATE).count() == 1
 
@@ -230,7 +231,7 @@ def test_a_superuser_is_refused_the_admin(client, ours):
 def test_the_operator_sets_up_organisations_but_reads_no_supporter(client, ours, theirs):
     user = User.objects.create_user("operator", password="pw", is_staff=True)
     Operator.objects.create(user=user)
-    client.force_login(user)
+    log_in(client, user)
     organisations = client.get("/en/admin/organizations/organization/").content.decode()
     assert "Ours" in organisations and "Theirs" in organisations
     response = client.post(

@@ -14,3 +14,7 @@ DEMO_ACCOUNTS = [
     ("letters", "demo-letters", "owner"),
     ("operator", None, None),
 ]
+
+# The demo accounts' authenticator key, known so that a newcomer can log in:
+# add it to an app, or run `hamsada demo --code` for the code of the moment.
+DEMO_TOTP_KEY = "68616d736164612d64656d6f2d746f74702d6b65"

@@ -12,6 +12,7 @@ from hamsada.organizations.backends import organizations_where
 from hamsada.participation.actions import invalidate_act, review_organisation
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.web.admin.tenancy import TenantAdmin
+from hamsada.web.views.accounts import is_fresh
 
 
 @admin.register(Act)
@@ -175,6 +176,7 @@ class OrganisationSignatureAdmin(TenantAdmin):
         "reviewed_at",
     ]
     fields = [*readonly_fields, "decision", "reason"]
+    readonly_fields = [*readonly_fields, "contact_behind_second_factor"]
     actions = ["approve"]
 
     def has_add_permission(self, request):
@@ -192,7 +194,9 @@ class OrganisationSignatureAdmin(TenantAdmin):
         # Organisers verify an organisation through its contact; the address
         # is for those allowed to see personal data only.
         if obj and request.user.has_perm("participation.view_contact_email", obj.act.campaign):
-            return self.fields
+            if is_fresh(request):
+                return self.fields
+            return ["contact_behind_second_factor" if f == "contact" else f for f in self.fields]
         return [field for field in self.fields if field != "contact"]
 
     def save_model(self, request, obj, form, change):
@@ -240,6 +244,16 @@ class OrganisationSignatureAdmin(TenantAdmin):
     def contact(self, signature):
         act = signature.act
         return format_html('<bdi>{}</bdi> · <bdi dir="ltr">{}</bdi>', act.name, act.email)
+
+    @admin.display(description=_("contact"))
+    def contact_behind_second_factor(self, signature):
+        page = reverse("admin:participation_organisationsignature_change", args=[signature.pk])
+        return format_html(
+            '<a href="{}?next={}">{}</a>',
+            reverse("second_factor"),
+            page,
+            _("Confirm with your second factor to see the contact's name and address"),
+        )
 
     @admin.display(description=_("contact confirmed"), boolean=True)
     def contact_status(self, signature):

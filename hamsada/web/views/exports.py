@@ -15,6 +15,7 @@ from hamsada.delivery.models import Export
 from hamsada.lib.crypto import decrypt
 from hamsada.lib.text import safe_cell
 from hamsada.participation.models import Act
+from hamsada.web.views.accounts import ask_again, is_fresh
 
 
 class Echo:
@@ -30,6 +31,8 @@ def supporters_csv(request, slug):
     campaign = get_object_or_404(Campaign, slug=slug)
     if not request.user.has_perm("delivery.export_supporters", campaign):
         raise PermissionDenied
+    if not is_fresh(request):
+        return ask_again(request)
     export = Export.objects.create(
         user=request.user,
         campaign=campaign,

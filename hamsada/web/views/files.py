@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from hamsada.delivery.emails import FILE_KINDS, package_from_link
 from hamsada.delivery.models import Package
 from hamsada.lib.links import BadToken, ExpiredToken
+from hamsada.web.views.accounts import ask_again, is_fresh
 
 TYPES = {
     "pdf": "application/pdf",
@@ -34,6 +35,8 @@ def package_file(request, pk, kind):
     )
     if not request.user.has_perm("delivery.download_package", package.campaign):
         raise PermissionDenied
+    if not is_fresh(request):
+        return ask_again(request)
     return file_response(pk, kind)
 
 

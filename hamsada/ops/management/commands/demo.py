@@ -1,11 +1,15 @@
+import base64
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hamsada.campaigns.models import Campaign
-from hamsada.ops.demo import DEMO_ACCOUNTS, DEMO_ORGANIZATIONS, DEMO_PASSWORD
+from hamsada.ops.demo import DEMO_ACCOUNTS, DEMO_ORGANIZATIONS, DEMO_PASSWORD, DEMO_TOTP_KEY
 from hamsada.ops.demo.open_letter import load_open_letter
 from hamsada.ops.demo.petitions import load_petitions
 from hamsada.ops.demo.urgent_action import load_urgent_action
@@ -20,9 +24,19 @@ class Command(BaseCommand):
         "it again is harmless)."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--code",
+            action="store_true",
+            help="print the demo accounts' second-factor code of the moment, and nothing else",
+        )
+
+    def handle(self, *args, code, **options):
         if settings.PRODUCTION:
             raise CommandError("The demo is not for production instances (HAMSADA_PRODUCTION=1).")
+        if code:
+            self.stdout.write(f"{totp(bytes.fromhex(DEMO_TOTP_KEY), t0=0, step=30):06d}")
+            return
         with transaction.atomic():
             organizations = {
                 slug: Organization.objects.get_or_create(slug=slug, defaults={"name": name})[0]
@@ -43,6 +57,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo account: log in at /en/admin/ as {username} / {DEMO_PASSWORD} ({where})"
             )
+        key = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+        self.stdout.write(
+            f"Second factor of the demo accounts: the authenticator key {key} (add it to an "
+            "app), or the code `.venv/bin/hamsada demo --code` prints. Passkeys work at "
+            "http://localhost:8000/."
+        )
 
     def account(self, username, organization, role):
         user, created = User.objects.get_or_create(
@@ -51,6 +71,9 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+            TOTPDevice.objects.create(
+                user=user, name="Demo authenticator", key=DEMO_TOTP_KEY, confirmed=True
+            )
         if organization is None:
             Operator.objects.get_or_create(user=user)
         else:

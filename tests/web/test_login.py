@@ -1,0 +1,140 @@
+"""Organisers' logins: slowed after failures per account and per client (keyed
+hashes, never a lockout), longer passwords, sessions that end, and an email to
+the account's owner for every password or second-factor change, a new browser
+and repeated failures."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+
+from hamsada.organizations.roles import Role
+from hamsada.outbox.models import Message
+from hamsada.web.login import DEVICE_COOKIE, account_key
+from hamsada.web.site import LOGGED_IN_AT
+from tests.factories import organiser
+from tests.helpers import log_in, send_due, text_of
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def viewer(petition):
+    # A viewer needs no second factor: these tests are about the password.
+    user = organiser("viewer", petition.organization, Role.VIEWER, password=PASSWORD)
+    user.email = "viewer@example.org"
+    user.save()
+    return user
+
+
+def attempt(client, password, address="198.51.100.7"):
+    return client.post(
+        "/en/admin/login/",
+        {"username": "viewer", "password": password, "next": "/en/admin/"},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_thirty_wrong_passwords_then_the_right_one_is_not_let_straight_in(client, viewer):
+    # As reported: every attempt was answered, and the right one accepted at once.
+    for _n in range(30):
+        attempt(client, "wrong password")
+    refused = attempt(client, PASSWORD)
+    assert refused.status_code == 200
+    assert "Too many failed attempts: try again in" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_from_another_address_the_accounts_wait_still_holds(client, viewer):
+    for _n in range(5):
+        attempt(client, "wrong password", "198.51.100.7")
+    refused = attempt(client, PASSWORD, "203.0.113.9")
+    assert "Too many failed attempts" in refused.content.decode()
+
+
+def test_a_browser_that_logged_in_before_is_not_held_back_by_someone_elses_guesses(client, viewer):
+    assert attempt(client, PASSWORD).status_code == 302
+    assert DEVICE_COOKIE in client.cookies
+    client.post("/en/admin/logout/")
+    # Someone else guesses at the organiser's name, from elsewhere.
+    from django.test import Client
+
+    attacker = Client()
+    for _n in range(10):
+        attacker.post(
+            "/en/admin/login/",
+            {"username": "viewer", "password": "guess"},
+            REMOTE_ADDR="192.0.2.66",
+        )
+    assert "Too many failed attempts" in attempt(attacker, PASSWORD, "192.0.2.66").content.decode()
+    # The organiser's own browser, from their own address, gets in.
+    assert attempt(client, PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_the_wait_grows_and_stops_growing(client, viewer):
+    from hamsada.web.login import MAX_WAIT, wait_after
+
+    waits = [wait_after(n) for n in range(1, 40)]
+    assert waits[:2] == [0, 0] and waits == sorted(waits) and max(waits) == MAX_WAIT == 900
+
+
+def test_no_username_or_address_is_kept(viewer):
+    key = account_key("viewer")
+    assert "viewer" not in key and key.startswith("login:account:")
+
+
+def test_the_owner_is_emailed_after_repeated_failures(client, viewer, smtp_mailer):
+    cache.set(account_key("viewer"), {"failures": 4, "until": 0}, 3600)
+    attempt(client, "wrong password")
+    send_due()
+    (notice,) = Message.objects.filter(kind=Message.Kind.ACCOUNT)
+    assert notice.notice == "failed_logins"
+    ((to, _raw),) = smtp_mailer.received
+    assert to == ["viewer@example.org"]
+    assert "with a wrong password" in text_of(smtp_mailer.messages[0])
+
+
+def test_a_login_from_a_new_browser_is_emailed_and_not_from_a_known_one(
+    client, viewer, smtp_mailer
+):
+    attempt(client, PASSWORD)
+    attempt(client, PASSWORD)  # the same browser, again
+    send_due()
+    notices = list(Message.objects.filter(kind=Message.Kind.ACCOUNT).values_list("notice"))
+    assert notices == [("new_device",)]
+    email = smtp_mailer.messages[0]
+    assert "a browser that had not logged in to it before" in text_of(email)
+
+
+def test_a_password_change_is_emailed_and_a_short_password_refused(client, viewer, smtp_mailer):
+    attempt(client, PASSWORD)
+    short = client.post(
+        "/fa/admin/password_change/",
+        {"old_password": PASSWORD, "new_password1": "short pass1", "new_password2": "short pass1"},
+    )
+    page = short.content.decode()
+    assert short.status_code == 200 and "کوتاه" in page and "12" in page  # too short, in Dari
+    changed = client.post(
+        "/en/admin/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a much longer new phrase",
+            "new_password2": "a much longer new phrase",
+        },
+    )
+    assert changed.status_code == 302
+    send_due()
+    kinds = set(Message.objects.filter(kind=Message.Kind.ACCOUNT).values_list("notice", flat=True))
+    assert kinds == {"new_device", "password_changed"}
+
+
+def test_a_session_ends_after_twelve_hours_however_active(client, petition):
+    log_in(client, organiser("owner", petition.organization, Role.OWNER))
+    assert client.get("/en/admin/").status_code == 200
+    session = client.session
+    session[LOGGED_IN_AT] = time.time() - 12 * 3600 - 1
+    session.save()
+    response = client.get("/en/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
