@@ -9,6 +9,7 @@ organiser out during a campaign.
 """
 
 import hashlib
+import math
 import hmac
 import time
 
@@ -52,7 +53,7 @@ def wait_after(failures):
 
 def seconds_left(key):
     state = cache.get(key)
-    return max(0, round(state["until"] - time.time())) if state else 0
+    return max(0, math.ceil(state["until"] - time.time())) if state else 0
 
 
 def failed(key):
