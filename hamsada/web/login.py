@@ -9,8 +9,8 @@ organiser out during a campaign.
 """
 
 import hashlib
-import math
 import hmac
+import math
 import time
 
 from django.conf import settings
