@@ -83,3 +83,65 @@ class Operator(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class AuditEntry(models.Model):
+    """One organiser's write, or read of personal data, in an organisation (or,
+    for the operator's acts, on the instance). Each organisation's entries form
+    a hash chain, so that a deleted, changed or reordered entry shows
+    (`hamsada audit --check`); the database refuses to update or delete them
+    (a trigger on PostgreSQL; organizations/migrations/0004)."""
+
+    chain = models.CharField(_("chain"), max_length=40, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    number = models.PositiveIntegerField(_("number"))
+    at = models.DateTimeField(_("when"))
+    # No constraint: deleting an account leaves its entries as they were.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_name = models.CharField(_("who"), max_length=150)
+    action = models.CharField(_("what"), max_length=40)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
+    # {field: [old, new]} for fields that are not personal data; {field: null}
+    # for those that are (which fields were read or written, not their values).
+    fields = models.JSONField(_("fields"), default=dict)
+    previous = models.CharField(max_length=64, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        ordering = ["chain", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "number"], name="one_entry_per_place")
+        ]
+
+    def __str__(self):
+        return f"{self.chain} #{self.number}"
+
+    def content(self):
+        """What the digest covers, besides the previous digest."""
+        return {
+            "chain": self.chain,
+            "number": self.number,
+            "at": self.at.isoformat(),
+            "actor": self.actor_name,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "fields": self.fields,
+        }

@@ -68,6 +68,7 @@ OWNER = (
         "delivery.view_export",
         "organizations.view_organization",
         "organizations.change_organization",
+        "organizations.view_auditentry",
     }
 )
 PERMISSIONS = {
@@ -83,7 +84,12 @@ OPERATOR = (
     grant("organizations", ["organization"], "view", "add", "change")
     | grant("organizations", ["membership"], "view", "add")
     | grant("campaigns", DIRECTORY_MODELS, "view", "add", "change", "delete")
-    | {"outbox.view_message", "outbox.view_suppression", "outbox.delete_suppression"}
+    | {
+        "outbox.view_message",
+        "outbox.view_suppression",
+        "outbox.delete_suppression",
+        "organizations.view_auditentry",
+    }
 )
 
 # Permissions that reach supporters' personal data: whoever holds one must log

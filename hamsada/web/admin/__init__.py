@@ -2,6 +2,7 @@
 public pages: Django finds this package because web is an installed app."""
 
 from hamsada.web.admin import (  # noqa: F401 (each module registers its models)
+    audit,
     campaigns,
     delivery,
     organizations,

@@ -30,6 +30,7 @@ from hamsada.lib.text import clean_text, format_count, join_list, western_digits
 from hamsada.participation.actions import announce_event
 from hamsada.snapshots.actions import take_snapshot
 from hamsada.tally.models import OfflineCount, Snapshot, totals
+from hamsada.web import audit
 from hamsada.web.admin.tenancy import TenantAdmin, TenantInline
 
 
@@ -68,6 +69,7 @@ def transition_action(verb, label):
             except ValidationError as error:
                 modeladmin.message_user(request, f"{campaign}: {error.messages[0]}", messages.ERROR)
             else:
+                modeladmin.audit_action(request, verb.__name__, [campaign])
                 modeladmin.message_user(
                     request,
                     _("%(campaign)s is now %(status)s.")
@@ -179,6 +181,7 @@ class CampaignAdmin(TenantAdmin):
         now = timezone.now()
         for campaign in self.only_where(request, queryset, "tally.add_snapshot"):
             taken = take_snapshot(campaign, Snapshot.Reason.REQUESTED, now, taken_by=request.user)
+            self.audit_action(request, "take_snapshot", [campaign])
             self.message_user(
                 request,
                 _("Snapshot %(number)s of %(campaign)s: %(count)s receipts counted.")
@@ -303,6 +306,26 @@ class ChannelInline(admin.StackedInline):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
+    """The officials' directory, shared by every organisation: its edits go
+    into the operator's audit trail."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        request.audit_fields = audit.changes(form, formsets)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_addition(self, request, obj, message):
+        audit.wrote(request, "add", obj, "")
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        audit.wrote(request, "change", obj, "")
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit.wrote(request, "delete", obj, "", {})
+        return super().log_deletions(request, queryset)
+
     formfield_overrides = DATES
     list_display = ["name", "title", "institution", "country", "left_office_on"]
     list_filter = ["country"]
@@ -391,6 +414,7 @@ class EventAdmin(TenantAdmin):
         # After the texts are saved, so that the email has them.
         super().save_related(request, form, formsets, change)
         if form.cleaned_data.get("announce"):
+            self.audit_action(request, "announce_event", [form.instance])
             self.report_announced(request, announce_event(form.instance, timezone.now()))
 
     @admin.action(
@@ -399,7 +423,8 @@ class EventAdmin(TenantAdmin):
     )
     def announce(self, request, queryset):
         now = timezone.now()
-        events = self.only_where(request, queryset, "campaigns.email_supporters")
+        events = list(self.only_where(request, queryset, "campaigns.email_supporters"))
+        self.audit_action(request, "announce_event", events)
         self.report_announced(request, sum(announce_event(event, now) for event in events))
 
     def has_email_permission(self, request):

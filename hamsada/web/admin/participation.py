@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from hamsada.lib.countries import country_name
 from hamsada.organizations.backends import organizations_where
+from hamsada.organizations.models import Organization
 from hamsada.participation.actions import invalidate_act, review_organisation
 from hamsada.participation.models import Act, OrganisationSignature
+from hamsada.web import audit
 from hamsada.web.admin.tenancy import TenantAdmin
 from hamsada.web.views.accounts import is_fresh
 
@@ -83,6 +85,23 @@ class ActAdmin(TenantAdmin):
             )
         )
 
+    def changelist_view(self, request, extra_context=None):
+        # The list shows private names to roles that may see them: a read.
+        for organization in Organization.objects.filter(
+            pk__in=organizations_where(request.user, "participation.view_private_names")
+        ):
+            audit.record(
+                request.user, "view list", "participation.act", "", organization, {"name": None}
+            )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        act = self.get_object(request, object_id)
+        if not act.show_name and self.sees_name(request, act):
+            audit.read(request, "view", act, act.campaign.organization, ["name", "affiliation"])
+        return response
+
     def sees_name(self, request, act):
         return act.show_name or request.user.has_perm(
             "participation.view_private_names", act.campaign
@@ -92,6 +111,7 @@ class ActAdmin(TenantAdmin):
     def invalidate(self, request, queryset):
         now = timezone.now()
         queryset = self.only_where(request, queryset, "participation.invalidate_act")
+        self.audit_action(request, "invalidate_act", queryset.select_related("campaign"))
         changed = sum(invalidate_act(pk, now)[1] for pk in queryset.values_list("pk", flat=True))
         self.message_user(
             request,
@@ -190,6 +210,14 @@ class OrganisationSignatureAdmin(TenantAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("logo")
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        signature = self.get_object(request, object_id)
+        if "contact" in self.get_fields(request, signature):
+            organization = signature.act.campaign.organization
+            audit.read(request, "view", signature, organization, ["contact"])
+        return response
+
     def get_fields(self, request, obj=None):
         # Organisers verify an organisation through its contact; the address
         # is for those allowed to see personal data only.
@@ -212,6 +240,7 @@ class OrganisationSignatureAdmin(TenantAdmin):
     def approve(self, request, queryset):
         now = timezone.now()
         queryset = self.only_where(request, queryset, "participation.change_organisationsignature")
+        self.audit_action(request, "approve", queryset.select_related("act__campaign"))
         approved = sum(
             review_organisation(signature, OrganisationSignature.Review.APPROVED, now, request.user)
             for signature in queryset.select_related("act")

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from hamsada.organizations.backends import organizations_where
 from hamsada.organizations.models import Organization
+from hamsada.web import audit
 
 # What the admin's own filters append to a field's path; nothing else may
 # follow it, so that no URL filters on a field the list does not offer.
@@ -109,6 +110,30 @@ class TenantAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return limit_choices(formfield, self.organizations(request, "add", "change"))
+
+    # Every write goes into the organisation's audit trail.
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        request.audit_fields = audit.changes(form, formsets)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_addition(self, request, obj, message):
+        audit.wrote(request, "add", obj, self.organization_path)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        audit.wrote(request, "change", obj, self.organization_path)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit.wrote(request, "delete", obj, self.organization_path, {})
+        return super().log_deletions(request, queryset)
+
+    def audit_action(self, request, action, objects):
+        """An admin action's effect on each of objects, into the trail."""
+        for obj in objects:
+            audit.wrote(request, action, obj, self.organization_path, {})
 
 
 class TenantInline:

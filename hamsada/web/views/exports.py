@@ -15,6 +15,7 @@ from hamsada.delivery.models import Export
 from hamsada.lib.crypto import decrypt
 from hamsada.lib.text import safe_cell
 from hamsada.participation.models import Act
+from hamsada.web import audit
 from hamsada.web.views.accounts import ask_again, is_fresh
 
 
@@ -33,6 +34,7 @@ def supporters_csv(request, slug):
         raise PermissionDenied
     if not is_fresh(request):
         return ask_again(request)
+    audit.read(request, "export", campaign, campaign.organization, ["name", "email", "country"])
     export = Export.objects.create(
         user=request.user,
         campaign=campaign,

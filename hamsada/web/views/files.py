@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from hamsada.delivery.emails import FILE_KINDS, package_from_link
 from hamsada.delivery.models import Package
 from hamsada.lib.links import BadToken, ExpiredToken
+from hamsada.web import audit
 from hamsada.web.views.accounts import ask_again, is_fresh
 
 TYPES = {
@@ -37,6 +38,7 @@ def package_file(request, pk, kind):
         raise PermissionDenied
     if not is_fresh(request):
         return ask_again(request)
+    audit.read(request, f"download {kind}", package, package.campaign.organization, ["names"])
     return file_response(pk, kind)
 
 
