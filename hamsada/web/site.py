@@ -29,6 +29,7 @@ LOGGED_IN_AT = "hamsada_logged_in_at"
 
 class OrganisersSite(admin.AdminSite):
     login_form = LoginForm
+    index_template = "admin/organisers_index.html"
 
     def login(self, request, extra_context=None):
         response = super().login(request, extra_context)

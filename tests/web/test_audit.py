@@ -125,3 +125,10 @@ def test_tampering_is_found(client, owner, petition, tampering, trigger_bypassed
     assert check()
     page = client.get("/en/admin/organizations/auditentry/").content.decode()
     assert "The audit trail is broken" in page
+
+
+def test_owners_read_the_trail_in_their_language(client, owner, petition):
+    entries(client, petition, 1)
+    page = client.get("/fa/admin/organizations/auditentry/").content.decode()
+    assert ">take_snapshot<" not in page and ">campaigns.campaign<" not in page
+    assert "سند شمارش گرفت" in page  # took a snapshot

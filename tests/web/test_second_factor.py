@@ -122,3 +122,9 @@ def test_a_contact_address_is_shown_only_with_a_fresh_second_factor(client):
     assert "office@example.org" not in page
     assert "/en/admin/account/verify/?next=" in page
     assert reviewer.is_staff
+
+
+def test_the_admin_leads_to_the_second_factor_page(client, petition):
+    log_in(client, organiser("owner", petition.organization, Role.OWNER))
+    page = client.get("/fa/admin/").content.decode()
+    assert 'href="/fa/admin/account/second-factor/"' in page
