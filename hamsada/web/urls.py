@@ -63,6 +63,7 @@ urlpatterns += i18n_patterns(
         name="remove_device",
     ),
     path("admin/account/passkeys/", include((passkey_urls, "otp_webauthn"))),
+    path("admin/account/members/<int:pk>/reset/", accounts.reset_member, name="reset_member"),
     path("", campaigns.campaign_list, name="campaign_list"),
     path("c/<slug:slug>/", campaigns.campaign_detail, name="campaign"),
     path("c/<slug:slug>/count.json", campaigns.campaign_count, name="campaign_count"),

@@ -128,3 +128,39 @@ def test_the_admin_leads_to_the_second_factor_page(client, petition):
     log_in(client, organiser("owner", petition.organization, Role.OWNER))
     page = client.get("/fa/admin/").content.decode()
     assert 'href="/fa/admin/account/second-factor/"' in page
+
+
+def test_an_owner_resets_the_second_factor_of_a_member_who_lost_it(client, petition):
+    from django_otp import devices_for_user
+
+    from hamsada.organizations.models import AuditEntry, Membership
+    from hamsada.outbox.models import Message
+    from tests.factories import organization
+
+    member = organiser("campaigner", petition.organization, Role.CAMPAIGNER)
+    log_in(client, member)  # an authenticator app, now lost
+    membership = Membership.objects.get(user=member)
+    url = f"/fa/admin/account/members/{membership.pk}/reset/"
+    owner = log_in(client, organiser("owner", petition.organization, Role.OWNER))
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 302
+    assert not list(devices_for_user(member, confirmed=None))
+    assert Message.objects.filter(user=member, notice="second_factor_changed").exists()
+    assert AuditEntry.objects.filter(action="reset second factor", object_id=str(member.pk))
+    # Nobody resets their own, and nobody one who also belongs where they do not own.
+    own = Membership.objects.get(user=owner)
+    assert client.post(f"/fa/admin/account/members/{own.pk}/reset/").status_code == 403
+    elsewhere = organization("other", "Other")
+    Membership.objects.create(user=member, organization=elsewhere, role=Role.OWNER)
+    assert client.post(url).status_code == 403
+
+
+def test_the_operator_cannot_reset_an_owners_second_factor(client, petition, django_user_model):
+    from hamsada.organizations.models import Membership
+
+    owner = log_in(client, organiser("owner", petition.organization, Role.OWNER))
+    operator = django_user_model.objects.create_user("operator", password="pw", is_staff=True)
+    Operator.objects.create(user=operator)
+    log_in(client, operator)
+    url = f"/en/admin/account/members/{Membership.objects.get(user=owner).pk}/reset/"
+    assert client.post(url).status_code == 403

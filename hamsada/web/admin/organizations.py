@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from hamsada.organizations.models import Membership, Organization
@@ -34,12 +36,22 @@ class MembershipInline(TenantInline, admin.TabularInline):
     model = Membership
     parent_path = ""
     formset = MembersFormSet
-    fields = ["user", "role", "added_at"]
-    readonly_fields = ["user", "added_at"]
+    fields = ["user", "role", "added_at", "second_factor"]
+    readonly_fields = ["user", "added_at", "second_factor"]
     extra = 0
 
     def has_add_permission(self, request, obj=None):
         return False  # members join by invitation
+
+    @admin.display(description=_("second factor"))
+    def second_factor(self, membership):
+        if not membership.pk:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("reset_member", args=[membership.pk]),
+            _("Reset (for a member who lost it)"),
+        )
 
 
 @admin.register(Organization)

@@ -9,7 +9,8 @@ import segno
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,6 +28,9 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
+from hamsada.organizations.audit import record
+from hamsada.organizations.backends import organizations_where
+from hamsada.organizations.models import Membership, Organization
 from hamsada.web.notices import notify
 
 # The sensitive reads (an export, a contact address, a package) ask for the
@@ -243,3 +247,49 @@ class PasskeyVerification(CompleteCredentialAuthenticationView):
         user = super().complete_auth(device)
         self.request.session[VERIFIED_AT] = timezone.now().timestamp()
         return user
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def reset_member(request, pk):
+    """An owner removes a member's second factors, for one who lost them: the
+    member sets up a new one at their next login, with their password. Only
+    an owner of every organisation the member belongs to may, so that no
+    owner (nor the operator, who owns none) takes over another's account."""
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk)
+    member = membership.user
+    owned = organizations_where(request.user, "organizations.change_membership")
+    theirs = set(member.memberships.values_list("organization", flat=True))
+    if member == request.user or not theirs or not theirs <= owned:
+        raise PermissionDenied
+    if not is_fresh(request):
+        return ask_again(request)
+    if request.method == "POST":
+        for device in devices_for_user(member, confirmed=None):
+            device.delete()
+        for organization_id in theirs:
+            record(
+                request.user,
+                "reset second factor",
+                "auth.user",
+                member.pk,
+                Organization.objects.get(pk=organization_id),
+            )
+        notify(member, "second_factor_changed")
+        messages.success(
+            request,
+            _("%(name)s sets up a new second factor at their next login.")
+            % {"name": member.get_username()},
+        )
+        return redirect("admin:organizations_organization_change", membership.organization_id)
+    return render(
+        request,
+        "admin/account/reset_member.html",
+        {
+            **admin.site.each_context(request),
+            "member": member,
+            "membership": membership,
+            "title": _("Reset a member's second factor"),
+        },
+    )
