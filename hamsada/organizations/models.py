@@ -145,3 +145,25 @@ class AuditEntry(models.Model):
             "object_id": self.object_id,
             "fields": self.fields,
         }
+
+
+class Login(models.Model):
+    """One of an organiser's logged-in sessions, so they can see where their
+    account is logged in and end a session they do not know. No address is
+    kept; of the browser, only its name and system."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="logins"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    browser = models.CharField(_("browser"), max_length=60, blank=True)
+    started_at = models.DateTimeField(_("logged in"))
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("login")
+        verbose_name_plural = _("logins")
+        ordering = ["-seen_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.browser}"

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from hamsada.organizations.backends import RoleBackend, requires_second_factor
+from hamsada.web import sessions
 from hamsada.web.login import (
     LoginForm,
     account_key,
@@ -38,6 +39,7 @@ class OrganisersSite(admin.AdminSite):
             username = user.get_username()
             cache.delete_many([account_key(username), client_key(request)])
             request.session[LOGGED_IN_AT] = time.time()
+            sessions.logged_in(request)
             if not known_device(request, username):
                 notify(user, "new_device")
             remember_device(response, username)
@@ -66,6 +68,8 @@ class OrganisersSite(admin.AdminSite):
             started = request.session.get(LOGGED_IN_AT)
             if user.is_authenticated and started and time.time() - started > LONGEST_SESSION:
                 logout(request)
+            elif user.is_authenticated:
+                sessions.seen(request)
             if (
                 self.has_permission(request)
                 and request.resolver_match.url_name != "logout"

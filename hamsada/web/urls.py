@@ -64,6 +64,7 @@ urlpatterns += i18n_patterns(
     ),
     path("admin/account/passkeys/", include((passkey_urls, "otp_webauthn"))),
     path("admin/account/members/<int:pk>/reset/", accounts.reset_member, name="reset_member"),
+    path("admin/account/sessions/", accounts.logins, name="logins"),
     path("", campaigns.campaign_list, name="campaign_list"),
     path("c/<slug:slug>/", campaigns.campaign_detail, name="campaign"),
     path("c/<slug:slug>/count.json", campaigns.campaign_count, name="campaign_count"),

@@ -172,6 +172,7 @@ ADMIN_PAGES = [
     "delivery/delivery/add/",
     "delivery/export/",
     "account/second-factor/",
+    "account/sessions/",
 ]
 
 

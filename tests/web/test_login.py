@@ -141,3 +141,26 @@ def test_a_session_ends_after_twelve_hours_however_active(client, petition):
     session.save()
     response = client.get("/en/admin/")
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_an_organiser_sees_where_they_are_logged_in_and_ends_a_session(client, viewer):
+    from django.test import Client
+
+    from hamsada.organizations.models import Login
+
+    phone = Client(HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14) Firefox/140.0")
+    attempt(phone, PASSWORD)
+    laptop = Client(HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0) Chrome/140.0 Safari/537.36")
+    attempt(laptop, PASSWORD)
+    page = laptop.get("/fa/admin/account/sessions/").content.decode()
+    assert "Firefox · Android" in page and "Chrome · Windows" in page
+    assert "198.51.100.7" not in page
+    other = Login.objects.get(browser="Firefox · Android")
+    laptop.post("/fa/admin/account/sessions/", {"login": other.pk})
+    assert phone.get("/en/admin/").status_code == 302  # logged out there
+    assert laptop.get("/en/admin/").status_code == 200  # not here
+    this = Login.objects.get()
+    laptop.post("/fa/admin/account/sessions/", {"login": this.pk})
+    assert laptop.get("/en/admin/").status_code == 200  # one's own session is not ended here
+    laptop.post("/en/admin/logout/")
+    assert not Login.objects.exists()

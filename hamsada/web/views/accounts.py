@@ -31,6 +31,7 @@ from django_otp_webauthn.views import (
 from hamsada.organizations.audit import record
 from hamsada.organizations.backends import organizations_where
 from hamsada.organizations.models import Membership, Organization
+from hamsada.web import sessions
 from hamsada.web.notices import notify
 
 # The sensitive reads (an export, a contact address, a package) ask for the
@@ -247,6 +248,30 @@ class PasskeyVerification(CompleteCredentialAuthenticationView):
         user = super().complete_auth(device)
         self.request.session[VERIFIED_AT] = timezone.now().timestamp()
         return user
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def logins(request):
+    """Where one's account is logged in; any session but this one can be ended."""
+    mine = sessions.current_logins(request.user)
+    if request.method == "POST":
+        login = mine.filter(pk=request.POST.get("login")).first()
+        if login is not None and login.session_key != request.session.session_key:
+            sessions.end(login)
+            messages.success(request, _("That session has ended."))
+        return redirect("logins")
+    return render(
+        request,
+        "admin/account/logins.html",
+        {
+            **admin.site.each_context(request),
+            "logins": list(mine),
+            "this_session": request.session.session_key,
+            "title": _("Where you are logged in"),
+        },
+    )
 
 
 @never_cache
