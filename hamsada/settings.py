@@ -181,6 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Only organisers have sessions: one left alone for an hour ends (each request
 # renews it), and web.site ends any after twelve hours.
 SESSION_COOKIE_AGE = 3600
+PASSWORD_RESET_TIMEOUT = 3600  # a reset link works for an hour, once
 SESSION_SAVE_EVERY_REQUEST = True
 
 # Languages. Django does not know Pashto; it is registered here, right-to-left.

@@ -15,6 +15,7 @@ import time
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.cache import cache
@@ -23,6 +24,7 @@ from django.utils.translation import ngettext
 
 from hamsada.lib.clients import client_address
 from hamsada.lib.crypto import client_digest
+from hamsada.lib.ratelimit import allow
 from hamsada.web.notices import notify
 
 FREE_FAILURES = 3  # a few typos cost nothing
@@ -32,6 +34,7 @@ MAX_WAIT = 15 * 60
 FORGET_AFTER = 24 * 3600
 DEVICE_COOKIE = "hamsada_device"
 DEVICE_AGE = 365 * 86400
+RESETS_PER_HOUR = 5
 
 
 def account_key(username):
@@ -85,6 +88,17 @@ def remember_device(response, username):
         samesite="Lax",
         path="/",
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, but the email goes through the outbox (web.notices), and a
+    client asks for few of them, so that nobody floods an organiser's mailbox."""
+
+    def save(self, request=None, **kwargs):
+        if not allow(client_address(request), "password-reset", RESETS_PER_HOUR, 3600):
+            return
+        for user in self.get_users(self.cleaned_data["email"]):
+            notify(user, "password_reset")
 
 
 class LoginForm(AdminAuthenticationForm):

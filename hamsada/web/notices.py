@@ -2,14 +2,23 @@
 changed, a login from a browser never used before, repeated failed logins.
 Whoever did it, the owner of the account hears of it."""
 
+from django.contrib.auth.tokens import default_token_generator
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from hamsada.lib.links import absolute_url
 from hamsada.outbox.actions import Skip, queue, register
 from hamsada.outbox.emails import compose
 from hamsada.outbox.models import Message
 
-NOTICES = {"failed_logins", "new_device", "password_changed", "second_factor_changed"}
+NOTICES = {
+    "failed_logins",
+    "new_device",
+    "password_changed",
+    "password_reset",
+    "second_factor_changed",
+}
 
 
 def notify(user, notice):
@@ -34,6 +43,14 @@ def render_account_notice(message):
             "security_url": absolute_url("second_factor_setup"),
             "password_url": absolute_url("admin:password_change"),
         }
+        if message.notice == "password_reset":
+            # Made now, not stored: it stops working once the password changes
+            # or settings.PASSWORD_RESET_TIMEOUT passes.
+            context["reset_url"] = absolute_url(
+                "password_reset_confirm",
+                urlsafe_base64_encode(force_bytes(user.pk)),
+                default_token_generator.make_token(user),
+            )
         return compose(message, context, user.email)
 
 

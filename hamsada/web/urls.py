@@ -1,10 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 from django_otp_webauthn import views as passkeys
 
 from hamsada.web.feeds import TimelineFeed
+from hamsada.web.login import PasswordResetForm
 from hamsada.web.views import accounts, campaigns, exports, mail, verification
 from hamsada.web.views import acts as participation
 from hamsada.web.views import dev_outbox as outbox
@@ -65,6 +67,28 @@ urlpatterns += i18n_patterns(
     path("admin/account/passkeys/", include((passkey_urls, "otp_webauthn"))),
     path("admin/account/members/<int:pk>/reset/", accounts.reset_member, name="reset_member"),
     path("admin/account/sessions/", accounts.logins, name="logins"),
+    # Password reset by email: Django's views (the admin's login page links
+    # to the first), the email sent through the outbox.
+    path(
+        "admin/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("", campaigns.campaign_list, name="campaign_list"),
     path("c/<slug:slug>/", campaigns.campaign_detail, name="campaign"),
     path("c/<slug:slug>/count.json", campaigns.campaign_count, name="campaign_count"),

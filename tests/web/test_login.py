@@ -4,6 +4,7 @@ the account's owner for every password or second-factor change, a new browser
 and repeated failures."""
 
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -164,3 +165,36 @@ def test_an_organiser_sees_where_they_are_logged_in_and_ends_a_session(client, v
     assert laptop.get("/en/admin/").status_code == 200  # one's own session is not ended here
     laptop.post("/en/admin/logout/")
     assert not Login.objects.exists()
+
+
+def test_a_forgotten_password_is_reset_by_email_once(client, viewer, smtp_mailer):
+    import re
+
+    login_page = client.get("/fa/admin/login/").content.decode()
+    assert 'href="/fa/admin/password_reset/"' in login_page
+    asked = client.post("/fa/admin/password_reset/", {"email": "viewer@example.org"})
+    assert asked.status_code == 302
+    unknown = client.post("/fa/admin/password_reset/", {"email": "nobody@example.org"})
+    assert unknown.status_code == 302 and unknown.url == asked.url  # the same answer
+    send_due()
+    (email,) = smtp_mailer.messages
+    link = urlsplit(re.search(r"http://\S+/admin/reset/\S+/", text_of(email))[0]).path
+    form_page = client.get(link, follow=True)
+    set_url = form_page.redirect_chain[-1][0]
+    new = "another long pass phrase"
+    done = client.post(set_url, {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    assert client.login(username="viewer", password=new)
+    client.logout()
+    again = client.get(link, follow=True).content.decode()
+    assert 'name="new_password1"' not in again  # the link worked once
+    notices = list(
+        Message.objects.filter(kind=Message.Kind.ACCOUNT).values_list("notice", flat=True)
+    )
+    assert sorted(notices) == ["password_changed", "password_reset"]
+
+
+def test_few_reset_emails_are_sent_to_one_client(client, viewer):
+    for _n in range(8):
+        client.post("/en/admin/password_reset/", {"email": "viewer@example.org"})
+    assert Message.objects.filter(notice="password_reset").count() == 5

@@ -9,6 +9,7 @@ import segno
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -229,6 +230,15 @@ def remove_device(request, kind, pk):
     elif devices:
         messages.error(request, _("Add another app or passkey before removing your last one."))
     return redirect("second_factor_setup")
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Django's, telling the account's owner the password changed."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        notify(form.user, "password_changed")
+        return response
 
 
 class PasskeyRegistration(CompleteCredentialRegistrationView):
