@@ -7,13 +7,14 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from hamsada.lib.links import absolute_url
+from hamsada.lib.links import absolute_url, make_token
 from hamsada.outbox.actions import Skip, queue, register
 from hamsada.outbox.emails import compose
 from hamsada.outbox.models import Message
 
 NOTICES = {
     "failed_logins",
+    "invitation",
     "new_device",
     "password_changed",
     "password_reset",
@@ -43,6 +44,12 @@ def render_account_notice(message):
             "security_url": absolute_url("second_factor_setup"),
             "password_url": absolute_url("admin:password_change"),
         }
+        if message.notice == "invitation":
+            membership = user.memberships.select_related("organization").first()
+            if membership is None or user.has_usable_password():
+                raise Skip("the invitation was taken up or withdrawn before sending")
+            context["membership"] = membership
+            context["welcome_url"] = absolute_url("welcome", invitation_token(user))
         if message.notice == "password_reset":
             # Made now, not stored: it stops working once the password changes
             # or settings.PASSWORD_RESET_TIMEOUT passes.
@@ -52,6 +59,10 @@ def render_account_notice(message):
                 default_token_generator.make_token(user),
             )
         return compose(message, context, user.email)
+
+
+def invitation_token(user):
+    return make_token(user.pk, "invitation")
 
 
 def register_notices():

@@ -67,6 +67,8 @@ urlpatterns += i18n_patterns(
     path("admin/account/passkeys/", include((passkey_urls, "otp_webauthn"))),
     path("admin/account/members/<int:pk>/reset/", accounts.reset_member, name="reset_member"),
     path("admin/account/sessions/", accounts.logins, name="logins"),
+    path("admin/account/invite/<int:pk>/", accounts.invite, name="invite"),
+    path("admin/welcome/<str:token>/", accounts.welcome, name="welcome"),
     # Password reset by email: Django's views (the admin's login page links
     # to the first), the email sent through the outbox.
     path(

@@ -265,3 +265,39 @@ def test_an_organisation_keeps_an_owner(client, owner, ours):
     assert "An organisation keeps at least one owner." in response.content.decode()
     membership.refresh_from_db()
     assert membership.role == Role.OWNER
+
+
+def test_an_owner_invites_a_member_who_joins_with_a_role(client, owner, ours, smtp_mailer):
+    import re
+
+    from hamsada.organizations.models import Membership
+    from tests.helpers import send_due, text_of
+
+    invite = f"/fa/admin/account/invite/{ours.organization.pk}/"
+    sent = client.post(invite, {"email": "New.Person@example.org", "role": Role.CAMPAIGNER})
+    assert sent.status_code == 302
+    send_due()
+    (email,) = [m for m in smtp_mailer.messages if "welcome" in text_of(m)]
+    assert email["To"] == "new.person@example.org"
+    link = re.search(r"http://\S+(/fa/admin/welcome/\S+/)", text_of(email))[1]
+    client.logout()
+    new = "a long pass phrase here"
+    joined = client.post(link, {"username": "sahar", "new_password1": new, "new_password2": new})
+    assert joined.status_code == 302
+    member = User.objects.get(username="sahar")
+    assert member.is_active and member.check_password(new)
+    assert Membership.objects.get(user=member).role == Role.CAMPAIGNER
+    # A campaigner reaches personal data: the second factor's setup comes first.
+    assert client.get("/fa/admin/").url.startswith("/fa/admin/account/verify/")
+    client.logout()
+    assert client.get(link).status_code == 404  # the link worked once
+
+
+def test_only_owners_and_the_operator_invite(client, ours):
+    log_in(client, organiser("campaigner", ours.organization, Role.CAMPAIGNER))
+    invite = f"/en/admin/account/invite/{ours.organization.pk}/"
+    assert client.post(invite, {"email": "x@example.org", "role": "owner"}).status_code == 403
+    operator = User.objects.create_user("operator", password="pw", is_staff=True)
+    Operator.objects.create(user=operator)
+    log_in(client, operator)
+    assert client.post(invite, {"email": "x@example.org", "role": "owner"}).status_code == 302

@@ -60,6 +60,17 @@ class OrganizationAdmin(TenantAdmin):
     list_display = ["name", "website", "calendar"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+    readonly_fields = ["invite"]
+
+    @admin.display(description=_("members"))
+    def invite(self, organization):
+        if not organization.pk:
+            return "-"
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("invite", args=[organization.pk]),
+            _("Invite a member"),
+        )
 
     def get_queryset(self, request):
         if hasattr(request.user, "operator"):

@@ -3,14 +3,19 @@ which need no JavaScript, or a passkey), using it after the password and
 again before the most sensitive reads, and recovery codes for a lost one."""
 
 import base64
+import secrets
 from datetime import timedelta
 
 import segno
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,9 +34,11 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
+from hamsada.lib.links import BadToken, ExpiredToken, read_token
 from hamsada.organizations.audit import record
 from hamsada.organizations.backends import organizations_where
 from hamsada.organizations.models import Membership, Organization
+from hamsada.organizations.roles import Role
 from hamsada.web import sessions
 from hamsada.web.notices import notify
 
@@ -326,5 +333,112 @@ def reset_member(request, pk):
             "member": member,
             "membership": membership,
             "title": _("Reset a member's second factor"),
+        },
+    )
+
+
+INVITATION_DAYS = 7
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Their email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account already has this address: ask the operator to add it.")
+            )
+        return email
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def invite(request, pk):
+    """An owner (or the operator, for a new organisation's first owner) invites
+    someone by email, with a role; they choose their own name and password."""
+    organization = get_object_or_404(Organization, pk=pk)
+    if not request.user.has_perm("organizations.add_membership", organization):
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None)
+    if form.is_valid():
+        email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+        with transaction.atomic():
+            user = User.objects.create_user(
+                f"invited-{secrets.token_hex(6)}", email=email, is_active=False, is_staff=True
+            )
+            Membership.objects.create(user=user, organization=organization, role=role)
+            record(
+                request.user, "invite", "auth.user", user.pk, organization, {"role": [None, role]}
+            )
+            notify(user, "invitation")
+        messages.success(
+            request, _("The invitation is on its way to %(email)s.") % {"email": email}
+        )
+        return redirect("admin:organizations_organization_change", organization.pk)
+    return render(
+        request,
+        "admin/account/invite.html",
+        {
+            **admin.site.each_context(request),
+            "form": form,
+            "organization": organization,
+            "title": _("Invite a member"),
+        },
+    )
+
+
+class WelcomeForm(SetPasswordForm):
+    username = forms.RegexField(
+        label=_("Your name to log in with"),
+        regex=r"^[\w.@+-]+\Z",
+        max_length=150,
+        help_text=_("Letters, digits and . @ + - _ only. Others in your organisation see it."),
+    )
+    field_order = ["username", "new_password1", "new_password2"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError(_("That name is taken: choose another."))
+        return username
+
+    def save(self, commit=True):
+        self.user.username = self.cleaned_data["username"]
+        self.user.is_active = True
+        return super().save(commit)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def welcome(request, token):
+    """The invited person's link: they choose a name and a password, once."""
+    try:
+        pk = read_token(token, "invitation", max_age=INVITATION_DAYS * 86400)
+    except (BadToken, ExpiredToken):
+        pk = None
+    user = User.objects.filter(pk=pk, is_active=False).first() if pk else None
+    if user is None or user.has_usable_password():
+        return render(
+            request,
+            "admin/account/welcome.html",
+            {**admin.site.each_context(request), "expired": True, "title": _("Invitation")},
+            status=404,
+        )
+    form = WelcomeForm(user, request.POST or None)
+    if form.is_valid():
+        form.save()
+        auth_login(request, user, backend="hamsada.organizations.backends.RoleBackend")
+        return redirect("admin:index")
+    return render(
+        request,
+        "admin/account/welcome.html",
+        {
+            **admin.site.each_context(request),
+            "form": form,
+            "membership": user.memberships.select_related("organization").first(),
+            "title": _("Invitation"),
         },
     )
