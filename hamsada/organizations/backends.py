@@ -50,6 +50,10 @@ def organizations_where(user, permission):
     return {organization for organization, role in roles.items() if permission in PERMISSIONS[role]}
 
 
+def is_operator(user):
+    return user.is_authenticated and RoleBackend().roles(user)[1]
+
+
 def requires_second_factor(user):
     """Whether user must log in with a second factor: operators, and every role
     that reaches supporters' personal data."""

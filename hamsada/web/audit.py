@@ -7,8 +7,15 @@ from django.db.models import Model
 from hamsada.organizations.audit import record
 from hamsada.organizations.models import Organization
 
-# Fields whose values are personal data: the trail names them, never copies them.
-PERSONAL = {"name", "affiliation", "note", "email", "email_encrypted", "contact", "details"}
+# Fields whose values are personal data, by model: the trail names them, never
+# copies them. (An official's name is public; a supporter's or a detained
+# person's is not.)
+PERSONAL = {
+    "participation.act": {"name", "affiliation", "note", "email", "email_encrypted"},
+    "participation.organisationsignature": {"contact", "reason"},
+    "campaigns.personconcerned": {"name", "note"},
+    "auth.user": {"email", "username"},
+}
 
 
 def label(model):
@@ -16,6 +23,8 @@ def label(model):
 
 
 def organization_of(obj, path):
+    """The Organization at the end of path (a lookup like "campaign__organization",
+    "" for obj itself), or None for what belongs to none (the directory)."""
     for part in path.split("__") if path else []:
         obj = getattr(obj, part)
     return obj if isinstance(obj, Organization) else None
@@ -38,9 +47,10 @@ def changes(form, formsets=()):
     for each, prefix in [(form, ""), *inlines]:
         if not getattr(each, "cleaned_data", None):
             continue
+        personal = PERSONAL.get(label(each._meta.model), set())
         for name in each.changed_data:
             key = f"{prefix}{name}" if prefix else name
-            if name in PERSONAL:
+            if name in personal:
                 found[key] = None
             else:
                 found[key] = [plain(each.initial.get(name)), plain(each.cleaned_data.get(name))]

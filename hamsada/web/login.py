@@ -8,8 +8,6 @@ failures, so an attacker who guesses at an organiser's name cannot keep the
 organiser out during a campaign.
 """
 
-import hashlib
-import hmac
 import math
 import time
 
@@ -38,9 +36,7 @@ RESETS_PER_HOUR = 5
 
 
 def account_key(username):
-    name = username.strip().casefold().encode()
-    digest = hmac.new(settings.SECRET_KEY.encode(), b"login:" + name, hashlib.sha256)
-    return f"login:account:{digest.hexdigest()[:32]}"
+    return f"login:account:{client_digest('account:' + username.strip().casefold())}"
 
 
 def client_key(request):

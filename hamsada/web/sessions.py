@@ -2,6 +2,7 @@
 admin request (at most once a minute), ended at logout or from the list."""
 
 import re
+import time
 
 from django.contrib.auth.signals import user_logged_out
 from django.contrib.sessions.models import Session
@@ -37,13 +38,14 @@ def logged_in(request):
     )
 
 
+SEEN_AT = "hamsada_seen_at"
+
+
 def seen(request):
-    key = request.session.session_key
-    if key:
-        now = timezone.now()
-        Login.objects.filter(
-            session_key=key, seen_at__lt=now - timezone.timedelta(minutes=1)
-        ).update(seen_at=now)
+    now = time.time()
+    if request.session.session_key and now - request.session.get(SEEN_AT, 0) > 60:
+        request.session[SEEN_AT] = now
+        Login.objects.filter(session_key=request.session.session_key).update(seen_at=timezone.now())
 
 
 def current_logins(user):

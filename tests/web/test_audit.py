@@ -132,3 +132,25 @@ def test_owners_read_the_trail_in_their_language(client, owner, petition):
     page = client.get("/fa/admin/organizations/auditentry/").content.decode()
     assert ">take_snapshot<" not in page and ">campaigns.campaign<" not in page
     assert "سند شمارش گرفت" in page  # took a snapshot
+
+
+def test_edits_to_the_shared_directory_go_into_the_operators_trail(client, owner, petition):
+    minister = petition.targets.get()
+    client.post(
+        f"/en/admin/campaigns/target/{minister.pk}/delete/", {"post": "yes"}
+    )  # owners may not delete from the shared directory
+    client.post(
+        "/en/admin/campaigns/target/add/",
+        {
+            "name": "Minister of Education",
+            "salutations-TOTAL_FORMS": "0",
+            "salutations-INITIAL_FORMS": "0",
+            "channels-TOTAL_FORMS": "0",
+            "channels-INITIAL_FORMS": "0",
+        },
+    )
+    (entry,) = AuditEntry.objects.filter(chain="operator")
+    assert (entry.action, entry.object_type, entry.organization) == (
+        "add", "campaigns.target", None,
+    )  # fmt: skip
+    assert entry.fields["name"] == [None, "Minister of Education"]

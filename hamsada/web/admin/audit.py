@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from hamsada.organizations.audit import OPERATOR_CHAIN, check
-from hamsada.organizations.backends import organizations_where
+from hamsada.organizations.backends import is_operator, organizations_where
 from hamsada.organizations.models import AuditEntry
 from hamsada.web.admin.tenancy import TenantAdmin
 
@@ -80,13 +80,13 @@ class AuditEntryAdmin(TenantAdmin):
         mine = Q(
             organization__in=organizations_where(request.user, "organizations.view_auditentry")
         )
-        if hasattr(request.user, "operator"):
+        if is_operator(request.user):
             mine |= Q(chain=OPERATOR_CHAIN)
         return AuditEntry.objects.filter(mine)
 
     def has_view_permission(self, request, obj=None):
         if obj is not None and obj.organization is None:
-            return hasattr(request.user, "operator")
+            return is_operator(request.user)
         return super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):

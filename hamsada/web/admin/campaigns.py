@@ -30,8 +30,7 @@ from hamsada.lib.text import clean_text, format_count, join_list, western_digits
 from hamsada.participation.actions import announce_event
 from hamsada.snapshots.actions import take_snapshot
 from hamsada.tally.models import OfflineCount, Snapshot, totals
-from hamsada.web import audit
-from hamsada.web.admin.tenancy import TenantAdmin, TenantInline
+from hamsada.web.admin.tenancy import AuditedAdmin, TenantAdmin, TenantInline
 
 
 class DateField(forms.DateField):
@@ -305,26 +304,9 @@ class ChannelInline(admin.StackedInline):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditedAdmin):
     """The officials' directory, shared by every organisation: its edits go
     into the operator's audit trail."""
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        request.audit_fields = audit.changes(form, formsets)
-        return super().construct_change_message(request, form, formsets, add)
-
-    def log_addition(self, request, obj, message):
-        audit.wrote(request, "add", obj, "")
-        return super().log_addition(request, obj, message)
-
-    def log_change(self, request, obj, message):
-        audit.wrote(request, "change", obj, "")
-        return super().log_change(request, obj, message)
-
-    def log_deletions(self, request, queryset):
-        for obj in queryset:
-            audit.wrote(request, "delete", obj, "", {})
-        return super().log_deletions(request, queryset)
 
     formfield_overrides = DATES
     list_display = ["name", "title", "institution", "country", "left_office_on"]

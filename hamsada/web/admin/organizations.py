@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from hamsada.organizations.backends import is_operator
 from hamsada.organizations.models import Membership, Organization
 from hamsada.organizations.roles import Role
 from hamsada.web.admin.tenancy import TenantAdmin, TenantInline
@@ -73,6 +74,6 @@ class OrganizationAdmin(TenantAdmin):
         )
 
     def get_queryset(self, request):
-        if hasattr(request.user, "operator"):
+        if is_operator(request.user):
             return Organization.objects.all()
         return super().get_queryset(request)

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamsada.keys.digests import suppression_digest
-from hamsada.organizations.backends import organizations_where
+from hamsada.organizations.backends import is_operator, organizations_where
 from hamsada.outbox.models import Message, Suppression, queue_summary
 from hamsada.participation.models import Act
 from hamsada.web.admin.tenancy import allowed_lookup
@@ -28,7 +28,7 @@ class MessageAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The operator watches the whole queue; an organisation, its own mail.
         queryset = super().get_queryset(request)
-        if hasattr(request.user, "operator"):
+        if is_operator(request.user):
             return queryset
         mine = organizations_where(request.user, "outbox.view_message")
         return queryset.filter(
@@ -50,7 +50,7 @@ class MessageAdmin(admin.ModelAdmin):
             for reason, count in summary["suppressed_last_day"].items()
         ]
         acts = Act.objects.all()
-        if not hasattr(request.user, "operator"):
+        if not is_operator(request.user):
             mine = organizations_where(request.user, "outbox.view_message")
             acts = acts.filter(campaign__organization__in=mine)
         context = {"queue": summary, "undeliverable": undeliverable_by_campaign(acts)}

@@ -14,6 +14,7 @@ from django.http import Http404
 from hamsada.organizations.backends import organizations_where
 from hamsada.organizations.models import Organization
 from hamsada.web import audit
+from hamsada.web.audit import organization_of
 
 # What the admin's own filters append to a field's path; nothing else may
 # follow it, so that no URL filters on a field the list does not offer.
@@ -22,12 +23,6 @@ FILTER_SUFFIXES = {"", "exact", "isnull", "in", "gte", "lt", "id__exact", "id__i
 
 def permission(opts, action):
     return f"{opts.app_label}.{get_permission_codename(action, opts)}"
-
-
-def organization_of(obj, path):
-    for part in path.split("__") if path else []:
-        obj = getattr(obj, part)
-    return obj
 
 
 def allowed_lookup(model_admin, lookup):
@@ -61,7 +56,31 @@ def limit_choices(formfield, organizations):
     return formfield
 
 
-class TenantAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin):
+    """Every write through this admin goes into the audit trail of the
+    organisation at organization_path ("" and no organisation: the operator's)."""
+
+    organization_path = ""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        request.audit_fields = audit.changes(form, formsets)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_addition(self, request, obj, message):
+        audit.wrote(request, "add", obj, self.organization_path)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        audit.wrote(request, "change", obj, self.organization_path)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit.wrote(request, "delete", obj, self.organization_path, {})
+        return super().log_deletions(request, queryset)
+
+
+class TenantAdmin(AuditedAdmin):
     organization_path = "campaign__organization"
 
     def organizations(self, request, *actions):
@@ -110,25 +129,6 @@ class TenantAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return limit_choices(formfield, self.organizations(request, "add", "change"))
-
-    # Every write goes into the organisation's audit trail.
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        request.audit_fields = audit.changes(form, formsets)
-        return super().construct_change_message(request, form, formsets, add)
-
-    def log_addition(self, request, obj, message):
-        audit.wrote(request, "add", obj, self.organization_path)
-        return super().log_addition(request, obj, message)
-
-    def log_change(self, request, obj, message):
-        audit.wrote(request, "change", obj, self.organization_path)
-        return super().log_change(request, obj, message)
-
-    def log_deletions(self, request, queryset):
-        for obj in queryset:
-            audit.wrote(request, "delete", obj, self.organization_path, {})
-        return super().log_deletions(request, queryset)
 
     def audit_action(self, request, action, objects):
         """An admin action's effect on each of objects, into the trail."""

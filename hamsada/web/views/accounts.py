@@ -228,9 +228,9 @@ def show_new_recovery_codes(request):
 def remove_device(request, kind, pk):
     if not is_fresh(request):
         return ask_again(request, reverse("second_factor_setup"))
-    devices = [d for d in devices_for_user(request.user) if d.persistent_id == f"{kind}/{pk}"]
-    remaining = [d for d in devices_for_user(request.user) if not isinstance(d, StaticDevice)]
-    if devices and len(remaining) > 1:
+    factors = [d for d in devices_for_user(request.user) if not isinstance(d, StaticDevice)]
+    devices = [d for d in factors if d.persistent_id == f"{kind}/{pk}"]
+    if devices and len(factors) > 1:
         devices[0].delete()
         notify(request.user, "second_factor_changed")
         messages.success(request, _("Removed."))
