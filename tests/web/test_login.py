@@ -198,3 +198,12 @@ def test_few_reset_emails_are_sent_to_one_client(client, viewer):
     for _n in range(8):
         client.post("/en/admin/password_reset/", {"email": "viewer@example.org"})
     assert Message.objects.filter(notice="password_reset").count() == 5
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1e3", "99999999999999999999"])
+def test_a_mangled_session_choice_changes_nothing(client, viewer, value):
+    from hamsada.organizations.models import Login
+
+    attempt(client, PASSWORD)
+    response = client.post("/en/admin/account/sessions/", {"login": value})
+    assert response.status_code == 302 and Login.objects.count() == 1

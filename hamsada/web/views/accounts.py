@@ -19,7 +19,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -67,7 +67,8 @@ def is_fresh(request):
 def ask_again(request, next_url=None):
     """To the second factor, then back: for a read that needs a fresh one."""
     messages.info(request, _("Confirm it is you with your second factor to continue."))
-    return redirect(f"{reverse('second_factor')}?next={next_url or request.get_full_path()}")
+    wanted = urlencode({"next": next_url or request.get_full_path()})
+    return redirect(f"{reverse('second_factor')}?{wanted}")
 
 
 def next_url(request):
@@ -274,7 +275,8 @@ def logins(request):
     """Where one's account is logged in; any session but this one can be ended."""
     mine = sessions.current_logins(request.user)
     if request.method == "POST":
-        login = mine.filter(pk=request.POST.get("login")).first()
+        chosen = request.POST.get("login", "")
+        login = mine.filter(pk=int(chosen)).first() if chosen.isdecimal() else None
         if login is not None and login.session_key != request.session.session_key:
             sessions.end(login)
             messages.success(request, _("That session has ended."))
