@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
-TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+# A public form's token (no cookie goes with it).
+TOKEN = re.compile(rb'name="form_token" value="([^"]+)"')
 
 
 class HTTPError(Exception):
@@ -116,14 +117,14 @@ class Session:
         return status, content
 
     async def post_form(self, page_path, action_path, fields):
-        """GETs a page for its CSRF token, then POSTs the form: what a browser does."""
+        """GETs a page for its form token, then POSTs the form: what a browser does."""
         status, content = await self.call("GET", page_path)
         if status != 200:
             raise HTTPError(f"GET {page_path}: {status}")
         match = TOKEN.search(content)
         if not match:
             raise HTTPError(f"no form on {page_path}")
-        return await self.call("POST", action_path, {**fields, "csrfmiddlewaretoken": match[1]})
+        return await self.call("POST", action_path, {**fields, "form_token": match[1]})
 
 
 @dataclass

@@ -195,7 +195,7 @@ def sign_operation(slug, run_id, page_each_time=True):
                 raise HTTPError(f"page {status}")
             form = session.connection.sign_form = (dict(session.cookies), match[1])
         session.cookies.update(form[0])
-        status, _ = await session.call("POST", action, {**fields, "csrfmiddlewaretoken": form[1]})
+        status, _ = await session.call("POST", action, {**fields, "form_token": form[1]})
         if status != 302:
             raise HTTPError(f"sign {status}")
         return email
@@ -210,10 +210,10 @@ def confirm_operation(tokens):
         status, content = await session.call("GET", path)
         if status == 302:  # confirmed already, by this or another client
             return act_id
-        match = TOKEN.search(content)
-        if status != 200 or not match:
+        # The link is its own authority: the page's button posts nothing else.
+        if status != 200 or b'method="post"' not in content:
             raise HTTPError(f"confirm page {status}")
-        status, _ = await session.call("POST", path, {"csrfmiddlewaretoken": match[1]})
+        status, _ = await session.call("POST", path, {})
         # 200: confirmed now, the thanks page with its receipt; 302: confirmed already.
         if status in (200, 302):
             return act_id

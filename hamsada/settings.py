@@ -78,9 +78,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # answers static files itself, compressed
     "hamsada.web.middleware.CompressPages",
+    "hamsada.web.middleware.no_supporter_cookies",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "hamsada.web.middleware.RememberLanguage",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -227,8 +227,6 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
-LANGUAGE_COOKIE_AGE = 365 * 86400
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("HAMSADA_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -237,7 +235,6 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    LANGUAGE_COOKIE_SECURE = True
 
 # Email. SMTP (HAMSADA_SMTP_URL) or a provider's API (HAMSADA_MAIL_PROVIDER) in
 # production; in development every message is written to var/outbox/.
@@ -283,6 +280,13 @@ BOUNCE_ADDRESS = "" if MAIL_PROVIDER else env_mailbox("HAMSADA_BOUNCE_ADDRESS")
 
 # Seconds a petition page's HTML is shared between readers (0: render each time).
 PAGE_CACHE_SECONDS = env_int("HAMSADA_PAGE_CACHE_SECONDS", 2)
+# Seconds browsers and caches may keep a public page (Cache-Control: public).
+PUBLIC_PAGE_SECONDS = env_int("HAMSADA_PUBLIC_PAGE_SECONDS", 60)
+# How long a public form may stay open before it must be sent again.
+FORM_TOKEN_MAX_AGE = env_int("HAMSADA_FORM_TOKEN_HOURS", 24) * 3600
+# Other sites allowed to post the public forms (embeds), as origins:
+# "https://partner.example".
+FORM_ORIGINS = env_list("HAMSADA_FORM_ORIGINS", [])
 # How dates are written where an organisation has not chosen: "both" (Solar
 # Hijri first on Dari and Pashto pages, Gregorian first on English ones),
 # "solar_hijri" or "gregorian".

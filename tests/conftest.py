@@ -18,6 +18,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _plain_test_settings(settings, tmp_path):
     settings.SIGN_RATE_LIMIT = 0
     settings.PAGE_CACHE_SECONDS = 0  # tests that read counts want them fresh
+    settings.PUBLIC_PAGE_SECONDS = 0  # and so does the browser that reads them
     # Hashing strength is not under test; a fast hasher keeps admin tests quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.OUTBOX_DIR = tmp_path / "outbox"

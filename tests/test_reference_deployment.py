@@ -104,10 +104,8 @@ class Site:
         return int(answer.split(b" ", 2)[1]), answer.decode(errors="replace")
 
 
-def form_token(page_headers, page):
-    cookie = re.search(r"(csrftoken=[^;]+)", page_headers["Set-Cookie"])[1]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-    return cookie, token
+def form_token(page):
+    return re.search(r'name="form_token" value="([^"]+)"', page)[1]
 
 
 def sign_body(number, token):
@@ -116,7 +114,7 @@ def sign_body(number, token):
         "email": f"s{number}@example.org",
         "country": "AF",
         "consent": "on",
-        "csrfmiddlewaretoken": token,
+        "form_token": token,
     }
     return urlencode(fields)
 
@@ -144,13 +142,12 @@ def test_pages_and_signatures_go_through_nginx_with_the_applications_headers(sit
     assert status == 200
     # Framing and security headers come from the application, not nginx.
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
-    cookie, token = form_token(headers, page)
+    assert "Set-Cookie" not in headers
     status, headers, _ = site.request(
         "POST",
         SIGN,
-        sign_body(1, token),
+        sign_body(1, form_token(page)),
         {
-            "Cookie": cookie,
             "Content-Type": "application/x-www-form-urlencoded",
             "Referer": f"https://{HOST}/en/c/free-the-teachers/",
             "Origin": f"https://{HOST}",
@@ -174,13 +171,12 @@ def test_plain_http_goes_to_https_except_for_certificates(site):
     assert connection.getresponse().read() == b"proof"
 
 
-def post_sign(site, number, cookie, token, **headers):
+def post_sign(site, number, token, **headers):
     return site.request(
         "POST",
         SIGN,
         sign_body(number, token),
         {
-            "Cookie": cookie,
             "Content-Type": "application/x-www-form-urlencoded",
             "Origin": f"https://{HOST}",
             "Referer": f"https://{HOST}/en/c/free-the-teachers/",
@@ -190,11 +186,10 @@ def post_sign(site, number, cookie, token, **headers):
 
 
 def test_a_client_spoofing_x_forwarded_for_through_nginx_is_still_one_client(site):
-    _status, headers, page = site.get("/en/c/free-the-teachers/")
-    cookie, token = form_token(headers, page)
+    _status, _headers, page = site.get("/en/c/free-the-teachers/")
+    token = form_token(page)
     statuses = [
-        post_sign(site, n, cookie, token, **{"X-Forwarded-For": f"198.51.100.{n}"})
-        for n in range(5)
+        post_sign(site, n, token, **{"X-Forwarded-For": f"198.51.100.{n}"}) for n in range(5)
     ]
     assert statuses == [302, 302, 302, 429, 429]
 
@@ -202,13 +197,11 @@ def test_a_client_spoofing_x_forwarded_for_through_nginx_is_still_one_client(sit
 def test_each_onion_circuit_is_a_client_of_its_own(site):
     status, page = site.onion_request(1, "GET", "/en/c/free-the-teachers/")
     assert status == 200
-    cookie = re.search(r"Set-Cookie: (csrftoken=[^;]+)", page)[1]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    token = form_token(page)
 
     def sign(circuit, number):
         body = sign_body(number, token).encode()
         headers = {
-            "Cookie": cookie,
             "Content-Type": "application/x-www-form-urlencoded",
             "Origin": f"http://{ONION}",
             "Referer": f"http://{ONION}/en/c/free-the-teachers/",

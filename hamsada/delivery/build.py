@@ -75,7 +75,6 @@ def cover(package, snapshot):
     lines = [
         (_("Addressed to"), ", ".join(t.name for t in campaign.targets.all()) or "-"),
         (_("Confirmed by email (with receipts)"), n(counts["confirmed"])),
-        (_("Not confirmed (not in snapshots)"), n(counts["pending"])),
     ]
     if "organisations" in counts:
         lines.append((_("Organisations"), n(counts["organisations"])))

@@ -4,10 +4,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.template import Library
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from hamsada.lib import countries, text
 from hamsada.lib.calendar import format_day
+from hamsada.lib.links import FORM_TOKEN_FIELD, form_token
 from hamsada.lib.markdown import render_markdown
 from hamsada.lib.text import format_count, localize_digits
 
@@ -88,3 +90,9 @@ def day(context, value):
     organization = getattr(campaign, "organization", None)
     choice = getattr(organization, "calendar", None) or settings.CALENDAR
     return format_day(value, get_language(), choice)
+
+
+@register.simple_tag(name="form_token")
+def form_token_field():
+    """The hidden field that stands for a CSRF token on public forms (web.guard)."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, form_token())

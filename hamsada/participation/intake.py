@@ -123,11 +123,14 @@ def submit(way, slug, data, files=None, *, language, now, client, checks=(), oni
         return Submission(CLOSED, campaign, way.form(campaign, data, files))
     if not allow(client, "sign", settings.SIGN_RATE_LIMIT, settings.SIGN_RATE_WINDOW):
         return Submission(LIMITED, campaign)
+    form = way.form(campaign, data, files)
+    valid = form.is_valid()
     for check in checks:
         if reason := check(campaign):
-            return Submission(REFUSED, campaign, reason=reason)
-    form = way.form(campaign, data, files)
-    if not form.is_valid():
+            # Given back filled in, the reason above it, to send again.
+            form.add_error(None, reason)
+            return Submission(REFUSED, campaign, form, reason=reason)
+    if not valid:
         return Submission(INVALID, campaign, form)
     act = record_act(
         campaign,

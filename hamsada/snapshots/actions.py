@@ -17,7 +17,7 @@ from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.snapshots import merkle
 from hamsada.snapshots.chain import pack, receipts_at
 from hamsada.snapshots.verify import canonical, digest
-from hamsada.tally.models import Snapshot, totals
+from hamsada.tally.models import Snapshot
 
 
 def take_snapshot(campaign, reason, now, taken_by=None):
@@ -50,7 +50,6 @@ def take_snapshot(campaign, reason, now, taken_by=None):
             "previous": previous.digest if previous else None,
             "counts": {
                 "confirmed": len(listed),
-                "pending": totals(campaign.pk)["pending"],
                 "countries": dict(sorted(Counter(country for _h, country in rows).items())),
             },
             "receipts": {

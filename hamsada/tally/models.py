@@ -105,12 +105,14 @@ def action_totals(campaign_id):
     return found
 
 
-def by_country(campaign_id):
-    """[(country, {"confirmed": n, "pending": m})], largest first, from the counters."""
-    rows = Tally.objects.filter(campaign_id=campaign_id).exclude(confirmed=0, pending=0)
+def confirmed_by_country(campaign_id):
+    """[(country, confirmed)], largest first, from the counters. Pending acts
+    neither count nor place a country in the list: published, they would tell
+    whether an address had signed before."""
+    rows = Tally.objects.filter(campaign_id=campaign_id, confirmed__gt=0)
     return [
-        (row.country, {"confirmed": row.confirmed, "pending": row.pending})
-        for row in sorted(rows, key=lambda row: (-row.confirmed - row.pending, row.country))
+        (row.country, row.confirmed)
+        for row in sorted(rows, key=lambda row: (-row.confirmed, row.country))
     ]
 
 

@@ -1,7 +1,8 @@
+import re
+
 from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.security import SecurityMiddleware
-from django.utils.translation import get_language_from_path
 
 from hamsada.lib.ratelimit import count_refusal
 
@@ -30,26 +31,55 @@ class Security(SecurityMiddleware):
         return response
 
 
-class RememberLanguage:
-    """Remembers the language of the last page read, so that the bare address
-    opens in it next time (the URL prefix first, then this, then the browser's)."""
+ORGANISERS = re.compile(r"^/(?:[a-z]{2}/)?(?:admin|dev)/")
+PUBLIC_PAGES = re.compile("^/(?:{})/".format("|".join(code for code, _ in settings.LANGUAGES)))
+# Pages whose address holds a secret (an email's link): kept by no cache.
+LINK_PAGES = re.compile(r"^/[a-z]{2}/(?:confirm|withdraw|stop-updates)/")
 
-    def __init__(self, get_response):
-        self.get_response = get_response
 
-    def __call__(self, request):
-        response = self.get_response(request)
-        language = get_language_from_path(request.path_info)
-        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=True,
-            )
+def no_supporter_cookies(get_response):
+    """A supporter leaves the site with no cookie, which a searched phone would
+    show: public answers set none, and expire those that earlier versions left
+    (a remembered language, a CSRF cookie without a login). The language comes
+    from the address alone; the bare address redirects by the browser's
+    Accept-Language. Cookies are for organisers, on their own pages.
+
+    Public pages are the same for every reader (web.guard), so they are marked
+    for any cache to keep for PUBLIC_PAGE_SECONDS."""
+
+    def middleware(request):
+        language_cookie = request.COOKIES.pop(settings.LANGUAGE_COOKIE_NAME, None)
+        response = get_response(request)
+        path = request.path_info
+        if ORGANISERS.match(path):
+            if language_cookie is not None:
+                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+            return response
+        for name in list(response.cookies):
+            del response.cookies[name]
+        stale = [settings.LANGUAGE_COOKIE_NAME] if language_cookie is not None else []
+        if settings.CSRF_COOKIE_NAME in request.COOKIES and (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            stale.append(settings.CSRF_COOKIE_NAME)
+        for name in stale:
+            response.delete_cookie(name)
+        if LINK_PAGES.match(path):
+            response["Cache-Control"] = "no-store"
+        elif (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and PUBLIC_PAGES.match(path)
+            and "Cache-Control" not in response
+        ):
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # An organiser checking what they just changed sees it at once.
+                response["Cache-Control"] = "no-cache"
+            elif not stale and "Cookie" not in response.get("Vary", ""):
+                response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_SECONDS}"
         return response
+
+    return middleware
 
 
 class CompressPages(GZipMiddleware):

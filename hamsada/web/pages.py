@@ -16,8 +16,6 @@ from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.tally.models import action_totals, totals
 
 ORGANISATIONS_ON_LETTER = 60
-# Stands in for each reader's CSRF token in the shared copy of a page.
-CSRF_PLACEHOLDER = "csrf-token-of-this-reader"
 
 
 def public_campaign(slug):
@@ -41,8 +39,7 @@ def urgent_action(slug):
     return campaign_and_text(slug, Campaign.Kind.URGENT_ACTION)
 
 
-def render_campaign(request, slug, form=None, status=200, shared=False):
-    """Renders a campaign page; shared=True leaves out everything personal."""
+def render_campaign(request, slug, form=None, status=200):
     campaign = public_campaign(slug)
     text = campaign.text_in(get_language())
     if text is None:
@@ -77,7 +74,6 @@ def render_campaign(request, slug, form=None, status=200, shared=False):
                 for code, name in settings.LANGUAGES
                 if code != text.language and campaign.text_in(code)
             ],
-            **({"csrf_token": CSRF_PLACEHOLDER, "messages": ()} if shared else {}),
         },
         status=status,
     )

@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import views as passkeys
 
 from hamsada.web.feeds import TimelineFeed
@@ -13,7 +13,6 @@ from hamsada.web.views import dev_outbox as outbox
 from hamsada.web.views import files as delivery
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
     path("signing-key.txt", verification.signing_key, name="signing_key"),
     path("mail/events/<slug:provider>/", mail.provider_events, name="mail_events"),
     path(

@@ -120,7 +120,9 @@ def test_an_export_asks_for_the_second_factor_again_once_it_is_old(browser, live
     session.save()
     page.goto(f"{live_server.url}/fa/admin/")
     page.goto(export)
-    expect(page).to_have_url(re.compile(r"/fa/admin/account/verify/\?next=%2Ffa%2Fdelivery%2Fexports%2F"))
+    expect(page).to_have_url(
+        re.compile(r"/fa/admin/account/verify/\?next=%2Ffa%2Fdelivery%2Fexports%2F")
+    )
     page.locator("#id_code").fill(totp(secret, time.time() + 30))
     with page.expect_download() as download:
         page.locator("input[type=submit]").click()

@@ -185,7 +185,7 @@ def break_chain(d):
 
 
 def break_link(d):
-    d["chain"][0]["snapshot"]["counts"]["pending"] += 5
+    d["chain"][0]["snapshot"]["counts"]["countries"][""] = 5
 
 
 @pytest.mark.parametrize(

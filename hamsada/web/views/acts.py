@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +25,7 @@ from hamsada.participation.actions import (
 from hamsada.participation.forms import LOGO_BYTES, OrganisationForm, ResendForm
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
+from hamsada.web.guard import public_form
 from hamsada.web.middleware import is_onion
 from hamsada.web.pages import (
     campaign_and_text,
@@ -45,6 +45,7 @@ def submit(request, way, slug):
         language=get_language(),
         now=timezone.now(),
         client=client_address(request),
+        checks=[lambda campaign: request.form_problem],
         onion=is_onion(request),
     )
 
@@ -74,6 +75,7 @@ def answer(request, submission, form_page, done):
 
 
 @sensitive_post_parameters("name", "email")
+@public_form
 @require_POST
 def sign(request, slug):
     submission = submit(request, intake.SIGN, slug)
@@ -86,6 +88,7 @@ def sign(request, slug):
 
 
 @sensitive_post_parameters("contact_name", "email")
+@public_form
 @require_http_methods(["GET", "POST"])
 def sign_organisation(request, slug):
     """An organisation asks to co-sign an open letter: its contact confirms by
@@ -120,6 +123,7 @@ def too_large(request):
 
 
 @sensitive_post_parameters("name", "email", "note")
+@public_form
 @require_http_methods(["GET", "POST"])
 def report(request, slug):
     """ "Tell us what you did": a report through the same pipeline as a signature."""
@@ -169,6 +173,7 @@ RESENDS_PER_HOUR = 20
 
 
 @sensitive_post_parameters("email")
+@public_form
 @require_http_methods(["GET", "POST"])
 def check_email(request, slug):
     """ "Check your email", with a way to have the link sent again: the same
@@ -180,6 +185,10 @@ def check_email(request, slug):
         if not allow(client_address(request), "resend", RESENDS_PER_HOUR, 3600):
             status = 429
             form.add_error(None, _("Too many requests from this connection: please wait an hour."))
+        elif request.form_problem:
+            status = 403
+            form.is_valid()
+            form.add_error(None, request.form_problem)
         elif form.is_valid():
             resend_confirmation(
                 campaign, form.cleaned_data["email"], timezone.now(), onion=is_onion(request)
@@ -212,6 +221,7 @@ def act_from_link(request, token, purpose):
     return None, render(request, "participation/bad_link.html", {"problem": problem}, status=400)
 
 
+@public_form(token=False)
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     act, error = act_from_link(request, token, "confirm")
@@ -234,6 +244,7 @@ def confirm(request, token):
     return render(request, "participation/confirm.html", {"act": act, "token": token, "text": text})
 
 
+@public_form(token=False)
 @require_http_methods(["GET", "POST"])
 def withdraw(request, token):
     act, error = act_from_link(request, token, "withdraw")
@@ -244,7 +255,8 @@ def withdraw(request, token):
     return render(request, "participation/withdraw.html", {"act": act, "token": token})
 
 
-@csrf_exempt  # the signed token authorises it; mail programs POST here (RFC 8058)
+# The signed link authorises it; mail programs POST here too (RFC 8058).
+@public_form(token=False)
 @require_http_methods(["GET", "POST"])
 def stop_updates_link(request, token):
     """Stops a supporter's update emails: a button on GET, done on any POST."""

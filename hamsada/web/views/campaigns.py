@@ -3,10 +3,9 @@ import csv
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -20,10 +19,10 @@ from hamsada.campaigns.timeline import record_of
 from hamsada.lib.text import safe_cell
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.tally.actions import count_intended
-from hamsada.tally.models import action_totals, by_country, totals, totals_by_campaign
+from hamsada.tally.models import action_totals, confirmed_by_country, totals, totals_by_campaign
 from hamsada.web.forms import LetterForm, WriteForm
+from hamsada.web.guard import public_form
 from hamsada.web.pages import (
-    CSRF_PLACEHOLDER,
     campaign_and_text,
     named_cosigners,
     open_letter_context,
@@ -55,36 +54,26 @@ def campaign_list(request):
 
 def campaign_detail(request, slug):
     """The petition page. In a spike it is read thousands of times a second, so
-    its HTML is shared for PAGE_CACHE_SECONDS and only the form's CSRF token is
-    filled in for each reader; counts on it are at most that many seconds old.
-    """
+    its HTML, the same for every reader, is shared for PAGE_CACHE_SECONDS;
+    counts on it are at most that many seconds old."""
     key = f"campaign-page:{get_language()}:{slug}"
     html = cache.get(key) if settings.PAGE_CACHE_SECONDS else None
     if html is None:
-        response = render_campaign(request, slug, shared=True)
+        response = render_campaign(request, slug)
         if response.status_code != 200 or not settings.PAGE_CACHE_SECONDS:
-            return personalise(response, request)
-        html = response.content.decode()
+            return response
+        html = response.content
         cache.set(key, html, settings.PAGE_CACHE_SECONDS)
-    return personalise(HttpResponse(html), request)
-
-
-def personalise(response, request):
-    if CSRF_PLACEHOLDER.encode() in response.content:
-        response.content = response.content.replace(
-            CSRF_PLACEHOLDER.encode(), get_token(request).encode()
-        )
-    return response
+    return HttpResponse(html)
 
 
 def campaign_count(request, slug):
-    """The exact counts as JSON, for widgets and monitors; never scans acts."""
+    """The exact confirmed count as JSON, for widgets and monitors; never scans
+    acts. Acts waiting for confirmation are left out (see by_day above)."""
     campaign = get_object_or_404(
         Campaign.objects.only("pk", "slug"), slug=slug, status__in=Campaign.PUBLIC_STATUSES
     )
-    response = JsonResponse({"campaign": campaign.slug, **totals(campaign.pk)})
-    response["Cache-Control"] = "no-cache"
-    return response
+    return JsonResponse({"campaign": campaign.slug, "confirmed": totals(campaign.pk)["confirmed"]})
 
 
 SIGNATORIES_PER_PAGE = 200
@@ -196,6 +185,7 @@ def write_letter(request, slug):
     return render(request, "campaigns/write.html", context)
 
 
+@public_form
 @require_POST
 def letter_download(request, slug):
     """The supporter's letter, as edited, as a PDF ready to print and post. The
@@ -203,7 +193,9 @@ def letter_download(request, slug):
     campaign, text = urgent_action(slug)
     targets = list(campaign.targets.prefetch_related("channels"))
     form = LetterForm(request.POST, targets=targets, languages=language_choices(campaign))
-    if not form.is_valid():
+    if not form.is_valid() or request.form_problem:
+        if request.form_problem:
+            form.add_error(None, request.form_problem)
         return render(
             request,
             "campaigns/letter_problem.html",
@@ -283,18 +275,20 @@ def summary_figures(campaign):
                 "confirmed": None,
             }
         )
+    # Confirmed acts only, here as on every public page: a count that includes
+    # pending acts would move for a new address and stay still for one that
+    # already signed, telling anyone whether an address has.
     by_day = (
-        Act.objects.filter(campaign=campaign)
-        .tallied()
-        .annotate(day=TruncDate("created_at"))
+        Act.objects.filter(campaign=campaign, status=Act.Status.CONFIRMED)
+        .annotate(day=TruncDate("confirmed_at"))
         .values("day")
-        .annotate(reports=Count("id"), confirmed=Count("id", filter=Q(status="confirmed")))
+        .annotate(confirmed=Count("id"))
         .order_by("day")
     )
     return {
         "rows": rows,
         "totals": totals(campaign.pk),
-        "by_country": by_country(campaign.pk),
+        "by_country": confirmed_by_country(campaign.pk),
         "by_day": list(by_day),
     }
 
@@ -316,13 +310,11 @@ def summary_csv(campaign, figures):
             ]
         )
     writer.writerow([])
-    writer.writerow(["country", "reports", "confirmed by email"])
-    for country, counts in figures["by_country"]:
-        writer.writerow(
-            [country or "-", counts["pending"] + counts["confirmed"], counts["confirmed"]]
-        )
+    writer.writerow(["country", "confirmed by email"])
+    for country, confirmed in figures["by_country"]:
+        writer.writerow([country or "-", confirmed])
     writer.writerow([])
-    writer.writerow(["day", "reports", "confirmed by email"])
+    writer.writerow(["day", "confirmed by email"])
     for day in figures["by_day"]:
-        writer.writerow([day["day"].isoformat(), day["reports"], day["confirmed"]])
+        writer.writerow([day["day"].isoformat(), day["confirmed"]])
     return response
