@@ -10,8 +10,13 @@ from hamsada.keys.models import Rotation
 from hamsada.lib import crypto
 
 
-def email_digest(address: str) -> str:
-    return crypto.email_digest(address, earlier_keys("email-digest"))
+def act_digest(campaign_id: int, address: str) -> str:
+    """The digest an act's address is deduplicated by, within its campaign."""
+    keys = [*earlier_keys("email-digest"), crypto.derive(settings.ENCRYPTION_KEY, "email-digest")]
+    bound = cached_binding(settings.ENCRYPTION_KEY)
+    return crypto.scoped_digest(
+        crypto.canonical_email(address), f"campaign:{campaign_id}", keys, bound
+    )
 
 
 def suppression_digest(address: str) -> str:
@@ -31,6 +36,14 @@ def history(key: str) -> dict:
     return json.loads(crypto.decrypt(latest.earlier_digest_keys, key, purpose="key-history"))
 
 
+def binding(key: str) -> int:
+    """How many digest keys deep the campaign layer of act digests lies: the
+    keys in use when digests became per campaign (participation migration
+    0011); rotations since wrap it."""
+    return 1 + Rotation.objects.filter(before_campaign_digests=True).count()
+
+
 # Read once per process: the key, and with it the history, changes only while
 # the instance is stopped.
 cached_history = cache(history)
+cached_binding = cache(binding)

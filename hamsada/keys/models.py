@@ -18,6 +18,8 @@ class Rotation(models.Model):
     # Base64 Ed25519 signature by the previous key over statement().
     signature = models.CharField(max_length=100, editable=False)
     earlier_digest_keys = models.TextField(blank=True, editable=False)
+    # Made before act digests were bound to their campaign (keys.digests.binding).
+    before_campaign_digests = models.BooleanField(default=False, db_default=False, editable=False)
     addresses = models.PositiveIntegerField(_("addresses re-encrypted"), default=0)
     digests = models.PositiveIntegerField(_("digests derived again"), default=0)
 

@@ -89,6 +89,21 @@ def email_digest(address: str, earlier_keys=()) -> str:
     return chained_digest(canonical, [*earlier_keys, _derived_key("email-digest")])
 
 
+def scoped_digest(value: str, scope: str, keys: list[bytes], bound: int) -> str:
+    """The chained digest of value under keys, with a layer of scope's own
+    after the first bound keys: the same address digests to unrelated values
+    in two scopes (campaigns), so a copy of the database does not link them.
+    The layer goes where the digests stored when scopes came were (the HMAC
+    of such a digest under the scope's key), and keys added by later key
+    rotations wrap it as they wrap every stored digest."""
+    inner = chained_digest(value.encode(), keys[:bound])
+    return chained_digest(inner.encode(), [scope_key(keys[bound - 1], scope), *keys[bound:]])
+
+
+def scope_key(key: bytes, scope: str) -> bytes:
+    return hmac.new(key, f"scope:{scope}".encode(), hashlib.sha256).digest()
+
+
 def suppression_digest(address: str, earlier_keys=()) -> str:
     """The keyed digest an undeliverable address is suppressed by: a key of its
     own, the same in every campaign, so an address that bounced once is not

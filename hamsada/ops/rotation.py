@@ -15,7 +15,7 @@ import json
 
 from django.db import transaction
 
-from hamsada.keys.digests import cached_history, history
+from hamsada.keys.digests import cached_binding, cached_history, history
 from hamsada.keys.models import Rotation
 from hamsada.lib import crypto
 from hamsada.outbox.models import Message, Suppression
@@ -46,6 +46,7 @@ def rotate(old_key: str, new_key: str, now) -> Rotation:
 
         def act(row):
             row.email_encrypted = encrypt_again(row.email_encrypted)
+            row.private_encrypted = encrypt_again(row.private_encrypted)
             row.email_digest = digest_again(row.email_digest, "email-digest")
 
         def contact(row):
@@ -57,10 +58,10 @@ def rotate(old_key: str, new_key: str, now) -> Rotation:
         def message(row):
             row.secret = encrypt_again(row.secret)
 
-        acts = Act.objects.exclude(email_encrypted="", email_digest=None)
+        acts = Act.objects.exclude(email_encrypted="", email_digest=None, private_encrypted="")
         addresses = acts.exclude(email_encrypted="").count()
         digests = acts.exclude(email_digest=None).count()
-        rewrite(acts, ["email_encrypted", "email_digest"], act)
+        rewrite(acts, ["email_encrypted", "private_encrypted", "email_digest"], act)
         contacts = OrganisationSignature.objects.exclude(contact_digest=None)
         digests += rewrite(contacts, ["contact_digest"], contact)
         digests += rewrite(Suppression.objects.all(), ["digest"], suppression)
@@ -79,6 +80,7 @@ def rotate(old_key: str, new_key: str, now) -> Rotation:
         rotation.signature = base64.b64encode(signed).decode()
         rotation.save()
     cached_history.cache_clear()
+    cached_binding.cache_clear()
     return rotation
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 
 from hamsada.campaigns.models import Event
-from hamsada.keys.digests import email_digest
+from hamsada.keys.digests import act_digest
 from hamsada.lib import crypto, sql
 from hamsada.outbox.actions import queue, queue_batch
 from hamsada.outbox.models import Message, Suppression
@@ -87,12 +87,12 @@ def record_act(
     individual = kind != Act.Kind.ORGANISATION
     digest = None
     if email and kind != Act.Kind.REPORT:
-        digest = email_digest(email)
+        digest = act_digest(campaign.pk, email)
     if not individual:
         organisation.contact_digest = digest
         # One organisation, whatever the page's language it signs from.
         names = " | ".join(sorted({name.casefold() for name in organisation.names()}))
-        digest = email_digest(f"{email} for {names}")
+        digest = act_digest(campaign.pk, f"{email} for {names}")
         if (
             OrganisationSignature.objects.filter(
                 act__campaign=campaign, contact_digest=organisation.contact_digest
@@ -100,11 +100,15 @@ def record_act(
             >= settings.MAX_ORGANISATIONS_PER_ADDRESS
         ):
             return None
+    shown_name, shown_affiliation, private = (
+        (name, affiliation, "") if show_name else Act.sealed(name, affiliation)
+    )
     act = Act(
         campaign=campaign,
         kind=kind,
-        name=name,
-        affiliation=affiliation,
+        name=shown_name,
+        affiliation=shown_affiliation,
+        private_encrypted=private,
         country=country,
         email_encrypted=crypto.encrypt(email) if email else "",
         email_digest=digest,
@@ -180,6 +184,7 @@ def confirm_act(act_id, now, onion=False):
 ERASED = {
     "name": "",
     "affiliation": "",
+    "private_encrypted": "",
     "email_encrypted": "",
     "note": "",
     "show_name": False,
@@ -321,7 +326,7 @@ def resend_confirmation(campaign, email, now, onion=False):
     None; the caller answers the same either way, so that no page tells
     whether an address has signed."""
     act = Act.objects.filter(
-        campaign=campaign, email_digest=email_digest(email), status=Act.Status.PENDING
+        campaign=campaign, email_digest=act_digest(campaign.pk, email), status=Act.Status.PENDING
     ).first()
     if act is None:
         return None

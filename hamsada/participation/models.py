@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,8 +67,11 @@ class Act(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.SIGNATURE)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
+    # In plain text only for supporters who chose to be named publicly; the
+    # others' name and affiliation are in private_encrypted.
     name = models.CharField(_("name"), max_length=120, blank=True)
     affiliation = models.CharField(_("title or affiliation"), max_length=200, blank=True)
+    private_encrypted = models.TextField(blank=True, default="", db_default="", editable=False)
     # Encrypted address (for sending) and keyed digest (for deduplication); both
     # are erased when the act is withdrawn.
     email_encrypted = models.TextField(blank=True, editable=False)
@@ -148,6 +153,28 @@ class Act(models.Model):
     @property
     def email(self):
         return crypto.decrypt(self.email_encrypted) if self.email_encrypted else ""
+
+    @property
+    def full_name(self):
+        """The name, whether shown publicly or kept encrypted."""
+        return self.name or self.private()[0]
+
+    @property
+    def full_affiliation(self):
+        return self.affiliation or self.private()[1]
+
+    def private(self):
+        if not self.private_encrypted:
+            return ["", ""]
+        return json.loads(crypto.decrypt(self.private_encrypted))
+
+    @staticmethod
+    def sealed(name, affiliation):
+        """(name, affiliation, private_encrypted) as stored for a supporter
+        who did not choose to be named."""
+        if not (name or affiliation):
+            return "", "", ""
+        return "", "", crypto.encrypt(json.dumps([name, affiliation], ensure_ascii=False))
 
 
 class ReportedAction(models.Model):

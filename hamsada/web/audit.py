@@ -11,7 +11,14 @@ from hamsada.organizations.models import Organization
 # copies them. (An official's name is public; a supporter's or a detained
 # person's is not.)
 PERSONAL = {
-    "participation.act": {"name", "affiliation", "note", "email", "email_encrypted"},
+    "participation.act": {
+        "name",
+        "affiliation",
+        "private_encrypted",
+        "note",
+        "email",
+        "email_encrypted",
+    },
     "participation.organisationsignature": {"contact", "reason"},
     "campaigns.personconcerned": {"name", "note"},
     "auth.user": {"email", "username"},

@@ -6,6 +6,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hamsada.keys.digests import act_digest
 from hamsada.lib import crypto
 from hamsada.outbox import actions as outbox
 from hamsada.outbox.models import Message
@@ -51,7 +52,7 @@ def store_unchecked(campaign, address):
         campaign=campaign,
         kind=Act.Kind.SIGNATURE,
         email_encrypted=crypto.encrypt(address),
-        email_digest=crypto.email_digest(address),
+        email_digest=act_digest(campaign.pk, address),
         language="en",
         created_at=timezone.now(),
     )

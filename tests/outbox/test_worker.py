@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from hamsada.keys.digests import email_digest
+from hamsada.keys.digests import act_digest
 from hamsada.participation.models import Act
 from hamsada.tally.models import totals
 from tests.factories import open_petition, sign_data
@@ -39,12 +39,12 @@ def test_the_worker_stops_cleanly_on_sigterm(worker):
 
 
 def test_an_address_refused_for_good_is_marked_by_the_real_worker(worker, smtp_server):
-    open_petition()
+    petition = open_petition()
     smtp_server.refuse_recipient("gone@example.org", "550 5.1.1 <gone@example.org>: no such user")
     client = Client()
     client.post("/en/c/free-the-teachers/sign/", sign_data(email="gone@example.org"))
     client.post("/en/c/free-the-teachers/sign/", sign_data(email="ada@example.org"))
-    gone = Act.objects.get(email_digest=email_digest("gone@example.org"))
+    gone = Act.objects.get(email_digest=act_digest(petition.pk, "gone@example.org"))
     wait_for(lambda: Act.objects.filter(pk=gone.pk, undeliverable="bounced").exists())
     wait_for(lambda: smtp_server.messages)
     assert [to for to, _raw in smtp_server.received] == [["ada@example.org"]]

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 
 from hamsada.campaigns.actions import close_campaign
-from hamsada.lib import crypto
+from hamsada.keys.digests import act_digest
 from hamsada.outbox.models import Message
 from hamsada.participation.models import Act
 from hamsada.tally.models import totals
@@ -36,7 +36,7 @@ def test_the_email_address_is_stored_only_encrypted_and_digested(client, petitio
         cursor.execute("SELECT * FROM participation_act")
         row = " ".join(str(value) for value in cursor.fetchone())
     assert "secret.person" not in row
-    assert Act.objects.get().email_digest == crypto.email_digest("secret.person@example.org")
+    assert Act.objects.get().email_digest == act_digest(petition.pk, "secret.person@example.org")
 
 
 def test_name_and_choices_default_to_private(client, petition):
@@ -54,7 +54,7 @@ def test_signing_twice_gives_the_same_page_and_an_already_signed_email(client, p
     assert first.redirect_chain == second.redirect_chain
     assert without_csrf_token(first.content.decode()) == without_csrf_token(second.content.decode())
     assert Act.objects.count() == 1
-    assert Act.objects.get().name == "Ada Lovelace"
+    assert Act.objects.get().full_name == "Ada Lovelace"
     assert list(Message.objects.order_by("pk").values_list("kind", flat=True)) == [
         "confirm",
         "already_signed",
@@ -115,7 +115,7 @@ def test_errors_are_translated(client, petition):
 
 def test_names_are_stored_without_direction_tricks_but_with_zwnj(client, petition):
     client.post(SIGN_URL, sign_data(name="\u202eمی\u200cشود\u200b Ada"))
-    assert Act.objects.get().name == "می\u200cشود Ada"
+    assert Act.objects.get().full_name == "می\u200cشود Ada"
 
 
 def test_a_closed_petition_refuses_signatures(client, petition):

@@ -45,8 +45,8 @@ class ActAdmin(TenantAdmin):
         "campaign",
         "kind",
         "status",
-        "name",
-        "affiliation",
+        "supporter_name",
+        "supporter_affiliation",
         "show_name",
         "country",
         "wants_updates",
@@ -67,9 +67,9 @@ class ActAdmin(TenantAdmin):
         if obj is None or self.sees_name(request, obj):
             return self.fields
         return [
-            "public_name" if field == "name" else field
+            "public_name" if field == "supporter_name" else field
             for field in self.fields
-            if field != "affiliation"
+            if field != "supporter_affiliation"
         ]
 
     def get_queryset(self, request):
@@ -78,9 +78,9 @@ class ActAdmin(TenantAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                visible_name=Case(
-                    When(Q(show_name=True) | Q(campaign__organization__in=private), then="name"),
-                    default=None,
+                sees_private=Case(
+                    When(Q(show_name=True) | Q(campaign__organization__in=private), then=True),
+                    default=False,
                 )
             )
         )
@@ -130,9 +130,17 @@ class ActAdmin(TenantAdmin):
 
     @admin.display(description=Act._meta.get_field("name").verbose_name)
     def public_name(self, act):
-        if act.visible_name is None:
+        if not act.sees_private:
             return _("(not shown: the supporter chose so)")
-        return format_html("<bdi>{}</bdi>", act.visible_name)
+        return format_html("<bdi>{}</bdi>", act.full_name)
+
+    @admin.display(description=Act._meta.get_field("name").verbose_name)
+    def supporter_name(self, act):
+        return act.full_name
+
+    @admin.display(description=Act._meta.get_field("affiliation").verbose_name)
+    def supporter_affiliation(self, act):
+        return act.full_affiliation
 
     def has_add_permission(self, request):
         return False
@@ -272,7 +280,7 @@ class OrganisationSignatureAdmin(TenantAdmin):
     @admin.display(description=_("contact"))
     def contact(self, signature):
         act = signature.act
-        return format_html('<bdi>{}</bdi> · <bdi dir="ltr">{}</bdi>', act.name, act.email)
+        return format_html('<bdi>{}</bdi> · <bdi dir="ltr">{}</bdi>', act.full_name, act.email)
 
     @admin.display(description=_("contact"))
     def contact_behind_second_factor(self, signature):

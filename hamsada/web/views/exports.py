@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from hamsada.campaigns.models import Campaign
 from hamsada.delivery.models import Export
-from hamsada.lib.crypto import decrypt
 from hamsada.lib.text import safe_cell
 from hamsada.participation.models import Act
 from hamsada.web import audit
@@ -47,7 +46,7 @@ def supporters_csv(request, slug):
         .filter(wants_updates=True)
         .exclude(email_encrypted="")
         .order_by("pk")
-        .values_list("name", "email_encrypted", "country", "language", "confirmed_at")
+        .only("name", "private_encrypted", "email_encrypted", "country", "language", "confirmed_at")
     )
 
     def lines():
@@ -56,11 +55,11 @@ def supporters_csv(request, slug):
             [_("name"), _("email"), _("country"), _("language"), _("confirmed")]
         )
         count = 0
-        for name, sealed, country, language, confirmed_at in acts.iterator(chunk_size=2000):
+        for act in acts.iterator(chunk_size=2000):
             count += 1
             yield writer.writerow(
-                [safe_cell(name), safe_cell(decrypt(sealed)), country, language,
-                 confirmed_at.isoformat()]
+                [safe_cell(act.full_name), safe_cell(act.email), act.country, act.language,
+                 act.confirmed_at.isoformat()]
             )  # fmt: skip
         Export.objects.filter(pk=export.pk).update(rows=count)
 

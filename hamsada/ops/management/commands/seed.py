@@ -93,8 +93,12 @@ class Command(BaseCommand):
             receipt = "printf('%%064x', i)"
         confirmed_at = "CURRENT_TIMESTAMP" if status == "confirmed" else "NULL"
         receipt = receipt if status == "confirmed" else "NULL"
-        # Names in the three scripts, so that packages and lists are shaped as for real.
-        name = "CASE i %% 3 WHEN 0 THEN 'Supporter ' WHEN 1 THEN 'حامی ' ELSE 'ملاتړی ' END || i"
+        # Names in the three scripts, so that packages and lists are shaped as for real;
+        # only those shown are in plain text (the others would be encrypted).
+        name = (
+            "CASE WHEN i %% %s = 0 THEN (CASE i %% 3 WHEN 0 THEN 'Supporter ' "
+            "WHEN 1 THEN 'حامی ' ELSE 'ملاتړی ' END || i) ELSE '' END"
+        )
         sql.execute(
             f"""
             INSERT INTO {sql.name(Act)} (campaign_id, kind, status, name, affiliation,
@@ -104,5 +108,5 @@ class Command(BaseCommand):
                 i %% %s = 0, FALSE, 'en', '', 1, CURRENT_TIMESTAMP, {confirmed_at}, {receipt}, ''
             FROM {numbers}
             """,  # noqa: S608 - no user input; the pieces are constants above
-            [campaign_id, kind, status, named_every, start, start, count],
+            [campaign_id, kind, status, named_every, named_every, start, start, count],
         )
