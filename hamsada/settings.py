@@ -5,6 +5,7 @@ Set HAMSADA_PRODUCTION=1 on a real deployment; see README.md for the rest.
 """
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -240,6 +241,13 @@ if PRODUCTION:
 # production; in development every message is written to var/outbox/.
 DEFAULT_FROM_EMAIL = os.environ.get("HAMSADA_FROM_EMAIL", "Hamsada <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The sender of campaigns' discreet emails: the same address, a plain name.
+DISCREET_FROM_EMAIL = os.environ.get(
+    "HAMSADA_DISCREET_FROM_EMAIL",
+    f"Notifications <{parseaddr(DEFAULT_FROM_EMAIL)[1]}>",
+)
+# Where supporters and readers can write about the site (the accessibility statement).
+CONTACT_EMAIL = os.environ.get("HAMSADA_CONTACT_EMAIL", "")
 SMTP_URL = os.environ.get("HAMSADA_SMTP_URL", "")
 # A provider through Anymail, by Anymail's name for it (mailgun, postmark,
 # amazon_ses, brevo, sparkpost, ...), with Anymail's settings for it as JSON in
@@ -282,6 +290,9 @@ BOUNCE_ADDRESS = "" if MAIL_PROVIDER else env_mailbox("HAMSADA_BOUNCE_ADDRESS")
 PAGE_CACHE_SECONDS = env_int("HAMSADA_PAGE_CACHE_SECONDS", 2)
 # Seconds browsers and caches may keep a public page (Cache-Control: public).
 PUBLIC_PAGE_SECONDS = env_int("HAMSADA_PUBLIC_PAGE_SECONDS", 60)
+# Days supporters' addresses and private names are kept after a campaign
+# closes, unless the campaign says otherwise.
+RETENTION_DAYS = env_int("HAMSADA_RETENTION_DAYS", 180)
 # How long a public form may stay open before it must be sent again.
 FORM_TOKEN_MAX_AGE = env_int("HAMSADA_FORM_TOKEN_HOURS", 24) * 3600
 # Other sites allowed to post the public forms (embeds), as origins:
@@ -291,6 +302,9 @@ FORM_ORIGINS = env_list("HAMSADA_FORM_ORIGINS", [])
 # Hijri first on Dari and Pashto pages, Gregorian first on English ones),
 # "solar_hijri" or "gregorian".
 CALENDAR = os.environ.get("HAMSADA_CALENDAR", "both")
+# How many daily backups `hamsada backup` keeps: erased data leaves the backups
+# after this many days (the privacy notice says so).
+BACKUP_KEEP = env_int("HAMSADA_BACKUP_KEEP", 14)
 # The operator's age public key (age1…): `hamsada backup` encrypts to it.
 BACKUP_RECIPIENT = os.environ.get("HAMSADA_BACKUP_RECIPIENT", "")
 # Who may read /metrics (Prometheus): "Authorization: Bearer <this>". Unset: no /metrics.

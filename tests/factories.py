@@ -71,7 +71,13 @@ def open_petition(slug="free-the-teachers", languages=("en", "fa", "ps"), **fiel
 
 
 def pending_signature(
-    campaign, email="ada@example.org", name="Ada", country="DE", language="en", show_name=False
+    campaign,
+    email="ada@example.org",
+    name="Ada",
+    country="DE",
+    language="en",
+    show_name=False,
+    wants_updates=False,
 ):
     return record_act(
         campaign,
@@ -80,7 +86,7 @@ def pending_signature(
         email=email,
         country=country,
         show_name=show_name,
-        wants_updates=False,
+        wants_updates=wants_updates,
         language=language,
         now=timezone.now(),
     )

@@ -1,12 +1,21 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from hamsada.campaigns.channels import channel_handle, channel_link, check_channel
 from hamsada.campaigns.letters import check_merge_fields
 from hamsada.lib import sql
+from hamsada.lib.text import format_count
+
+
+def default_retention_days():
+    return settings.RETENTION_DAYS
 
 
 class Target(models.Model):
@@ -202,6 +211,38 @@ class Campaign(models.Model):
             "delivery to the timeline."
         ),
     )
+    retention_days = models.PositiveSmallIntegerField(
+        _("days personal data is kept after closing"),
+        default=default_retention_days,
+        db_default=180,
+        validators=[MaxValueValidator(3650)],
+        help_text=_(
+            "Then supporters' email addresses and the names of those not named publicly "
+            "are erased. Counts, receipts and snapshots stay. The sign form says so."
+        ),
+    )
+    hold_reason = models.TextField(
+        _("reason to keep personal data for now"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "While this is filled in, nothing is erased. Say why (a court case, a "
+            "delivery not made yet); the audit trail keeps who set it and when."
+        ),
+    )
+    erased_at = models.DateTimeField(
+        _("personal data erased"), null=True, blank=True, editable=False
+    )
+    discreet_emails = models.BooleanField(
+        _("discreet emails"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Email subjects and the sender's name say nothing about the campaign or its "
+            "cause, for supporters whose mailbox may be read by others."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
@@ -223,13 +264,34 @@ class Campaign(models.Model):
         campaigns, texts = sql.name(cls), sql.name(CampaignText)
         found = cls.objects.raw(
             "SELECT id, slug, kind, status, deadline, sent_on, individuals_may_sign, "  # noqa: S608
-            f"organisations_may_sign FROM {campaigns} "
+            f"organisations_may_sign, retention_days FROM {campaigns} "
             "WHERE slug = %s AND status IN (%s, %s) AND EXISTS ("
             f"SELECT 1 FROM {texts} WHERE {texts}.campaign_id = {campaigns}.id "
             "AND language = %s AND complete)",
             [slug, *cls.PUBLIC_STATUSES, language],
         )
         return next(iter(found), None)
+
+    # Retention
+
+    def erasure_due(self):
+        """When supporters' personal data is to be erased, or None while the
+        campaign is open or an organiser holds it."""
+        if self.closed_at is None or self.hold_reason or self.erased_at:
+            return None
+        return self.closed_at + timedelta(days=self.retention_days)
+
+    def retention_promise(self):
+        """What a supporter is told, beside the consent, about how long their
+        data is kept; its text is part of what their consent record hashes."""
+        days = self.retention_days
+        return ngettext(
+            "Your email address, and your name unless you chose to show it, are erased "
+            "%(days)s day after this campaign closes. The counts and your receipt stay.",
+            "Your email address, and your name unless you chose to show it, are erased "
+            "%(days)s days after this campaign closes. The counts and your receipt stay.",
+            days,
+        ) % {"days": format_count(days, get_language())}
 
     # Lifecycle
 

@@ -116,7 +116,10 @@ def compose(message, context, to, headers=()):
         from_email=return_path(message),
         to=[to],
         headers={
-            "From": settings.DEFAULT_FROM_EMAIL,
+            # Discreet: a sender's name that says nothing of the cause.
+            "From": settings.DISCREET_FROM_EMAIL
+            if context.get("discreet")
+            else settings.DEFAULT_FROM_EMAIL,
             "Message-ID": message.message_id,
             "Content-Language": message.language,
             **dict(headers),

@@ -28,6 +28,7 @@ class Message(models.Model):
         DELIVERY = "delivery", _("Delivery to a target")
         REMINDER = "reminder", _("Reminder to confirm")
         ACCOUNT = "account", _("Notice to an organiser")
+        ACTS_LIST = "acts_list", _("List of a supporter's acts")
 
     # Lower goes first: what a supporter is waiting for on the other side of a
     # page ("check your email") before a package, and both before news.
@@ -37,6 +38,7 @@ class Message(models.Model):
         Kind.ALREADY_SIGNED: 0,
         Kind.RECEIPT: 0,
         Kind.ACCOUNT: 0,
+        Kind.ACTS_LIST: 0,
         Kind.DELIVERY: 1,
         Kind.REMINDER: 1,
         Kind.UPDATE: 2,
@@ -67,8 +69,8 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("created"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
-    # A receipt code, encrypted, for the one email that carries it; erased once
-    # that email is sent or has failed for good.
+    # A receipt code (or the acts a list names), encrypted, for the one email
+    # that carries it; erased once that email is sent or has failed for good.
     secret = models.TextField(blank=True, editable=False)
     # An organiser's account it is about (kind "account"), and which notice.
     user = models.ForeignKey(

@@ -6,13 +6,14 @@ Each verb is one transaction that changes the act, its counters and its outbox
 together, so what a supporter was told has happened is what the database holds.
 """
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 
-from hamsada.campaigns.models import Event
+from hamsada.campaigns.models import Campaign, Event
 from hamsada.keys.digests import act_digest
 from hamsada.lib import crypto, sql
 from hamsada.outbox.actions import queue, queue_batch
@@ -66,6 +67,8 @@ def record_act(
     actions=(),
     organisation=None,
     onion=False,
+    consent_hash="",
+    notice_hash="",
 ):
     """Stores a pending act and queues its confirmation email, in one transaction.
 
@@ -116,6 +119,8 @@ def record_act(
         wants_updates=wants_updates and bool(email),
         language=language,
         note=note,
+        consent_hash=consent_hash,
+        notice_hash=notice_hash,
         created_at=now,
         # Its confirmation email, counted against the cap as the act is stored.
         emails_sent=1 if email else 0,
@@ -332,3 +337,71 @@ def resend_confirmation(campaign, email, now, onion=False):
         return None
     with transaction.atomic():
         return email_supporter(act, Message.Kind.CONFIRM, now, onion=onion)
+
+
+@transaction.atomic
+def erase_personal_data(campaign, now):
+    """Erases what a campaign's supporters gave that it no longer needs, once
+    its retention period is over: addresses (and their digests), private
+    names and affiliations, report notes, unsent receipt codes, and
+    organisation contacts' digests. Statuses, countries, times, receipt hashes
+    and public names stay, so counts, receipts and snapshots still verify.
+    Once only, and never while an organiser holds the campaign. Returns how
+    many acts were erased, or None if it did nothing."""
+    if not Campaign.objects.filter(pk=campaign.pk, erased_at=None, hold_reason="").update(
+        erased_at=now
+    ):
+        return None
+    acts = Act.objects.filter(campaign=campaign)
+    erased = acts.exclude(
+        email_encrypted="", email_digest=None, private_encrypted="", note=""
+    ).update(
+        email_encrypted="", email_digest=None, private_encrypted="", note="", wants_updates=False
+    )
+    OrganisationSignature.objects.filter(act__campaign=campaign).update(contact_digest=None)
+    Message.objects.filter(act__campaign=campaign).exclude(secret="").update(secret="")
+    campaign.erased_at = now
+    return erased
+
+
+def erase_due(now):
+    """Erases every campaign whose retention period is over. Returns
+    [(campaign, acts erased)]."""
+    closed = Campaign.objects.filter(erased_at=None, hold_reason="").exclude(closed_at=None)
+    return [
+        (campaign, erased)
+        for campaign in closed
+        if campaign.erasure_due() <= now
+        and (erased := erase_personal_data(campaign, now)) is not None
+    ]
+
+
+def email_acts_list(email, language, now, onion=False):
+    """Queues one email to the address listing what it has signed on this
+    instance and not withdrawn (in any campaign whose data is not erased),
+    each with its withdraw and stop-updates links. An address with no act
+    gets nothing; the caller answers the same either way, so that no page
+    tells whether an address has taken part. Returns the Message or None."""
+    campaigns = Campaign.objects.filter(erased_at=None).values_list("pk", flat=True)
+    digests = [act_digest(pk, email) for pk in campaigns]
+    acts = set(
+        Act.objects.filter(email_digest__in=digests, status__in=Act.TALLIED_STATUSES)
+        .exclude(kind=Act.Kind.ORGANISATION)
+        .values_list("pk", flat=True)
+    ) | set(
+        OrganisationSignature.objects.filter(
+            contact_digest__in=digests, act__status__in=Act.TALLIED_STATUSES
+        ).values_list("act_id", flat=True)
+    )
+    if not acts:
+        return None
+    listed = sorted(acts)
+    with transaction.atomic():
+        return queue(
+            Message.Kind.ACTS_LIST,
+            act_id=listed[0],
+            language=language,
+            now=now,
+            secret=crypto.encrypt(json.dumps(listed)),
+            onion=onion,
+        )

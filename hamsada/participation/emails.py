@@ -1,6 +1,8 @@
 """The emails to supporters about their acts: confirm, already signed,
 receipt and campaign updates, rendered when the worker sends them."""
 
+import json
+
 from django.utils import translation
 
 from hamsada.campaigns.timeline import entry_for
@@ -29,6 +31,7 @@ def render_act_email(message):
             "act": act,
             "campaign": campaign,
             "title": campaign.text_for(message.language).title,
+            "discreet": campaign.discreet_emails,
             "confirm_url": absolute_url("confirm", make_token(act, "confirm"), onion=onion),
             "withdraw_url": absolute_url("withdraw", make_token(act, "withdraw"), onion=onion),
             "campaign_url": absolute_url("campaign", campaign.slug, onion=onion),
@@ -49,6 +52,41 @@ def render_act_email(message):
         return compose(message, context, act.email, headers)
 
 
+def render_acts_list(message):
+    """What an address has signed here, asked for on the site."""
+    ids = json.loads(decrypt(message.secret)) if message.secret else []
+    acts = list(
+        Act.objects.filter(pk__in=ids)
+        .exclude(email_encrypted="")
+        .select_related("campaign")
+        .order_by("created_at")
+    )
+    if not acts:
+        raise Skip("every listed act was withdrawn or erased before sending")
+    onion = message.onion
+    with translation.override(message.language):
+        listed = []
+        for act in acts:
+            text = act.campaign.text_for(message.language)
+            listed.append(
+                {
+                    "act": act,
+                    "title": text.title if text else act.campaign.slug,
+                    "campaign_url": absolute_url("campaign", act.campaign.slug, onion=onion),
+                    "withdraw_url": absolute_url(
+                        "withdraw", make_token(act, "withdraw"), onion=onion
+                    ),
+                    "stop_updates_url": absolute_url(
+                        "stop_updates", make_token(act, "stop_updates"), onion=onion
+                    )
+                    if act.wants_updates
+                    else "",
+                }
+            )
+        # Its subject and sender never name a campaign: the list may hold several.
+        return compose(message, {"acts": listed, "discreet": True}, acts[0].email)
+
+
 def register_renderers():
     for kind in (
         Message.Kind.CONFIRM,
@@ -59,3 +97,4 @@ def register_renderers():
         Message.Kind.REMINDER,
     ):
         register(kind, render_act_email, undeliverable=mark_undeliverable)
+    register(Message.Kind.ACTS_LIST, render_acts_list, undeliverable=mark_undeliverable)

@@ -10,6 +10,7 @@ from django.conf import settings
 
 from hamsada.campaigns.models import Campaign
 from hamsada.lib.ratelimit import allow
+from hamsada.participation import privacy
 from hamsada.participation.actions import record_act
 from hamsada.participation.forms import CosignForm, OrganisationForm, ReportForm, SignForm
 from hamsada.participation.models import Act, OrganisationSignature
@@ -137,6 +138,10 @@ def submit(way, slug, data, files=None, *, language, now, client, checks=(), oni
         language=language,
         now=now,
         onion=onion,
+        consent_hash=privacy.consent_hash(
+            form.fields["consent"].label, campaign.retention_promise()
+        ),
+        notice_hash=privacy.notice_hash(language),
         **way.act_fields(campaign, form.cleaned_data),
     )
     return Submission(RECORDED, campaign, form, act)

@@ -104,6 +104,11 @@ class Act(models.Model):
     undeliverable_at = models.DateTimeField(
         _("undeliverable since"), null=True, blank=True, editable=False
     )
+    # What the supporter agreed to, as versions (participation.privacy): the
+    # consent text and retention promise shown, and the privacy notice, in
+    # the act's language, at created_at.
+    consent_hash = models.CharField(max_length=64, blank=True, default="", db_default="")
+    notice_hash = models.CharField(max_length=64, blank=True, default="", db_default="")
     # SHA-256 of the receipt code given on confirmation; the code itself is not kept.
     receipt_hash = models.CharField(  # noqa: DJ001
         max_length=64, null=True, unique=True, editable=False

@@ -7,7 +7,7 @@ from django_otp_webauthn import views as passkeys
 
 from hamsada.web.feeds import TimelineFeed
 from hamsada.web.login import PasswordResetForm
-from hamsada.web.views import accounts, campaigns, exports, mail, verification
+from hamsada.web.views import about, accounts, campaigns, exports, mail, verification
 from hamsada.web.views import acts as participation
 from hamsada.web.views import dev_outbox as outbox
 from hamsada.web.views import files as delivery
@@ -91,6 +91,9 @@ urlpatterns += i18n_patterns(
         name="password_reset_complete",
     ),
     path("", campaigns.campaign_list, name="campaign_list"),
+    path("privacy/", about.privacy, name="privacy"),
+    path("accessibility/", about.accessibility, name="accessibility"),
+    path("my-signatures/", about.acts_list, name="my_acts"),
     path("c/<slug:slug>/", campaigns.campaign_detail, name="campaign"),
     path("c/<slug:slug>/count.json", campaigns.campaign_count, name="campaign_count"),
     path("c/<slug:slug>/sign/", participation.sign, name="sign"),

@@ -80,6 +80,7 @@ def test_an_organiser_writes_a_petition_in_two_languages(client, organiser):
         "slug": "new-petition",
         "kind": "petition",
         "goal": "500",
+        "retention_days": "۹۰",  # typed in Persian digits too
         "texts-TOTAL_FORMS": "2",
         "texts-INITIAL_FORMS": "0",
         "texts-MIN_NUM_FORMS": "1",
@@ -108,6 +109,7 @@ def test_an_organiser_writes_a_petition_in_two_languages(client, organiser):
     campaign = Campaign.objects.get(slug="new-petition")
     assert campaign.status == Campaign.Status.DRAFT
     assert campaign.languages() == ["en", "fa"]
+    assert campaign.retention_days == 90
     paper = campaign.offline_counts.get()  # typed in Persian digits
     assert (paper.count, str(paper.collected_on)) == (1200, "2026-11-01")
     assert paper.recorded_by == organiser

@@ -26,8 +26,10 @@ from hamsada.campaigns.models import (
     Salutation,
     Target,
 )
+from hamsada.lib.calendar import format_day
 from hamsada.lib.text import clean_text, format_count, join_list, western_digits
 from hamsada.participation.actions import announce_event
+from hamsada.participation.models import Act
 from hamsada.snapshots.actions import take_snapshot
 from hamsada.tally.models import OfflineCount, Snapshot, totals
 from hamsada.web.admin.tenancy import AuditedAdmin, TenantAdmin, TenantInline
@@ -141,6 +143,8 @@ class CampaignAdmin(TenantAdmin):
         "archived_at",
         "verification",
         "supporters_export",
+        "erasure_preview",
+        "erased_at",
     ]
     fieldsets = [
         (
@@ -164,6 +168,18 @@ class CampaignAdmin(TenantAdmin):
             {"fields": ["individuals_may_sign", "organisations_may_sign", "sent_on"]},
         ),
         (_("History"), {"fields": ["opened_at", "closed_at", "archived_at"]}),
+        (
+            _("Supporters' personal data"),
+            {
+                "fields": [
+                    "retention_days",
+                    "hold_reason",
+                    "erasure_preview",
+                    "erased_at",
+                    "discreet_emails",
+                ]
+            },
+        ),
         (_("Verification and exports"), {"fields": ["verification", "supporters_export"]}),
     ]
     filter_horizontal = ["targets"]
@@ -267,6 +283,27 @@ class CampaignAdmin(TenantAdmin):
                 "permission to export them; every export is recorded."
             ),
         )
+
+    @admin.display(description=_("what will be erased, and when"))
+    def erasure_preview(self, campaign):
+        if not campaign.pk:
+            return "-"
+        language = get_language()
+        if campaign.erased_at:
+            return _("Erased on %(date)s.") % {"date": format_day(campaign.erased_at, language)}
+        acts = Act.objects.filter(campaign=campaign)
+        what = _("%(addresses)s email addresses and %(names)s private names.") % {
+            "addresses": format_count(acts.exclude(email_encrypted="").count(), language),
+            "names": format_count(acts.exclude(private_encrypted="").count(), language),
+        }
+        due = campaign.erasure_due()
+        if campaign.hold_reason:
+            when = _("Held: nothing is erased while a reason is given above.")
+        elif due is None:
+            when = _("Erased the number of days above after the campaign closes.")
+        else:
+            when = _("Erased on %(date)s.") % {"date": format_day(due, language)}
+        return f"{what} {when}"
 
     @admin.display(description=_("public in"))
     def languages_list(self, campaign):

@@ -15,7 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--to", type=Path, default=None, help="folder (default var/backups)")
-        parser.add_argument("--keep", type=int, default=14, help="backups kept (default 14)")
+        parser.add_argument(
+            "--keep",
+            type=int,
+            default=settings.BACKUP_KEEP,
+            help="backups kept (default HAMSADA_BACKUP_KEEP, 14)",
+        )
 
     def handle(self, *args, to, keep, **options):
         try:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hamsada.delivery.actions import claim_package, fail_package, requeue_package
 from hamsada.ops.health import HEARTBEAT_SECONDS, beat
 from hamsada.outbox.actions import Senders, claim_due_messages
-from hamsada.participation.actions import send_reminders
+from hamsada.participation.actions import erase_due, send_reminders
 from hamsada.snapshots.actions import take_due_snapshots
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ class Command(BaseCommand):
                         log.info("worker: snapshot %s taken", snapshot)
                     if reminded := send_reminders(timezone.now()):
                         log.info("worker: %s reminders to confirm queued", reminded)
+                    for campaign, erased in erase_due(timezone.now()):
+                        log.info("worker: %s: personal data of %s acts erased", campaign, erased)
                 if time.monotonic() >= next_beat:
                     next_beat = time.monotonic() + HEARTBEAT_SECONDS
                     beat(timezone.now())
