@@ -94,9 +94,9 @@ def test_the_admin_previews_what_will_be_erased(client, settings):
     owner = organiser("owner", petition.organization, "owner")
     log_in(client, owner)
     page = client.get(f"/en/admin/campaigns/campaign/{petition.pk}/change/").content.decode()
-    assert "3 email addresses and 2 private names." in page
+    assert "Email addresses: 3. Names kept private: 2." in page
     due = timezone.localdate() + timedelta(days=170)
-    assert f"Erased on {due.day} {due:%B} {due.year}" in page
+    assert f"To be erased on {due.day} {due:%B} {due.year}" in page
 
 
 def test_the_real_worker_erases_on_schedule(worker):

@@ -292,7 +292,7 @@ class CampaignAdmin(TenantAdmin):
         if campaign.erased_at:
             return _("Erased on %(date)s.") % {"date": format_day(campaign.erased_at, language)}
         acts = Act.objects.filter(campaign=campaign)
-        what = _("%(addresses)s email addresses and %(names)s private names.") % {
+        what = _("Email addresses: %(addresses)s. Names kept private: %(names)s.") % {
             "addresses": format_count(acts.exclude(email_encrypted="").count(), language),
             "names": format_count(acts.exclude(private_encrypted="").count(), language),
         }
@@ -300,9 +300,9 @@ class CampaignAdmin(TenantAdmin):
         if campaign.hold_reason:
             when = _("Held: nothing is erased while a reason is given above.")
         elif due is None:
-            when = _("Erased the number of days above after the campaign closes.")
+            when = _("To be erased the number of days above after the campaign closes.")
         else:
-            when = _("Erased on %(date)s.") % {"date": format_day(due, language)}
+            when = _("To be erased on %(date)s.") % {"date": format_day(due, language)}
         return f"{what} {when}"
 
     @admin.display(description=_("public in"))
