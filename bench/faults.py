@@ -122,9 +122,15 @@ def confirmations_by_address(smtp):
 
 def verify(traffic, smtp, name, extra, results, drain_seconds=120):
     """Checks what clients saw against the database and the mailbox."""
-    from hamsada.lib.crypto import email_digest
+    from hamsada.campaigns.models import Campaign
+    from hamsada.keys.digests import act_digest
     from hamsada.outbox.models import Message
     from hamsada.participation.models import Act
+
+    campaign = Campaign.objects.get(slug=traffic.slug).pk
+
+    def email_digest(address):
+        return act_digest(campaign, address)
 
     deadline = time.monotonic() + drain_seconds
     while (

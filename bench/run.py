@@ -222,12 +222,14 @@ def confirm_operation(tokens):
     return confirm
 
 
-def stored_signatures(emails):
-    """How many of these addresses have an act stored."""
-    from hamsada.keys.digests import email_digest
+def stored_signatures(emails, slug="bench"):
+    """How many of these addresses have an act stored in campaign slug."""
+    from hamsada.campaigns.models import Campaign
+    from hamsada.keys.digests import act_digest
     from hamsada.participation.models import Act
 
-    digests = [email_digest(email) for email in emails]
+    campaign = Campaign.objects.get(slug=slug).pk
+    digests = [act_digest(campaign, email) for email in emails]
     return sum(
         Act.objects.filter(email_digest__in=digests[i : i + 5000]).count()
         for i in range(0, len(digests), 5000)

@@ -216,8 +216,11 @@ def test_each_onion_circuit_is_a_client_of_its_own(site):
 def test_the_logs_keep_no_client_address_and_no_secret_link(site):
     site.get("/en/confirm/a-secret-token-that-acts-for-the-supporter/")
     site.onion_request(3, "GET", "/en/withdraw/another-secret-token/")
+    site.get("/fa/admin/welcome/an-invitation-secret-token/")
+    site.get("/en/admin/reset/MQ/a-reset-secret-token/")
     log = (site.tmp / "hamsada-access.log").read_text()
     assert "/en/confirm/-" in log and "/en/withdraw/-" in log
+    assert "/fa/admin/welcome/-" in log and "/en/admin/reset/-" in log
     assert "secret-token" not in log
     assert "127.0.0.1" not in log and "fc00:dead:beef" not in log
 

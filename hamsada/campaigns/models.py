@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -274,12 +274,39 @@ class Campaign(models.Model):
 
     # Retention
 
+    def ended_at(self):
+        """When it stopped taking acts: closed, or its deadline passed, or (an
+        open letter) it was sent; None while it may still take them."""
+        ends = [self.closed_at, self.deadline]
+        if self.sent_on:
+            ends.append(datetime.combine(self.sent_on, time(), tzinfo=UTC))
+        ends = [end for end in ends if end is not None and end <= timezone.now()]
+        return min(ends) if ends else None
+
     def erasure_due(self):
         """When supporters' personal data is to be erased, or None while the
-        campaign is open or an organiser holds it."""
-        if self.closed_at is None or self.hold_reason or self.erased_at:
+        campaign takes acts or an organiser holds it."""
+        ended = self.ended_at()
+        if ended is None or self.hold_reason or self.erased_at:
             return None
-        return self.closed_at + timedelta(days=self.retention_days)
+        return ended + timedelta(days=self.retention_days)
+
+    def clean(self):
+        if self.pk and self.acts.exists():
+            before = Campaign.objects.filter(pk=self.pk).values_list("retention_days", flat=True)
+            if before and self.retention_days > before[0]:
+                # Supporters signed under the shorter promise (their consent
+                # records say so); an organiser who must keep data longer
+                # holds the campaign with a reason instead.
+                raise ValidationError(
+                    {
+                        "retention_days": _(
+                            "Supporters have signed under a shorter period: it can be "
+                            "shortened, not lengthened. To keep their data longer, give "
+                            "a reason to keep it below."
+                        )
+                    }
+                )
 
     def retention_promise(self):
         """What a supporter is told, beside the consent, about how long their

@@ -20,7 +20,9 @@ from hamsada.tally.models import Tally
 
 
 def figures(now):
-    signatures = Tally.objects.aggregate(confirmed=Sum("confirmed"), pending=Sum("pending"))
+    # Confirmed only: a pending count would tell whoever reads it whether an
+    # address they try has signed (a new one raises it, a known one does not).
+    signatures = Tally.objects.aggregate(confirmed=Sum("confirmed"))
     by_status = dict(Message.objects.values_list("status").annotate(n=Count("pk")).order_by())
     oldest = oldest_queued()
     suppressed = dict(Suppression.objects.values_list("reason").annotate(n=Count("pk")).order_by())
@@ -28,8 +30,8 @@ def figures(now):
         (
             "hamsada_signatures",
             "gauge",
-            "Acts counted, confirmed or waiting for confirmation.",
-            [({"state": state}, signatures[state] or 0) for state in ("confirmed", "pending")],
+            "Acts confirmed by email and counted.",
+            [({"state": "confirmed"}, signatures["confirmed"] or 0)],
         ),
         (
             "hamsada_emails",

@@ -103,8 +103,8 @@ def record_act(
             >= settings.MAX_ORGANISATIONS_PER_ADDRESS
         ):
             return None
-    shown_name, shown_affiliation, private = (
-        (name, affiliation, "") if show_name else Act.sealed(name, affiliation)
+    shown_name, shown_affiliation, note, private = (
+        (name, affiliation, note, "") if show_name else Act.sealed(name, affiliation, note)
     )
     act = Act(
         campaign=campaign,
@@ -367,11 +367,14 @@ def erase_personal_data(campaign, now):
 def erase_due(now):
     """Erases every campaign whose retention period is over. Returns
     [(campaign, acts erased)]."""
-    closed = Campaign.objects.filter(erased_at=None, hold_reason="").exclude(closed_at=None)
+    ending = Campaign.objects.filter(erased_at=None, hold_reason="").exclude(
+        closed_at=None, deadline=None, sent_on=None
+    )
     return [
         (campaign, erased)
-        for campaign in closed
-        if campaign.erasure_due() <= now
+        for campaign in ending
+        if (due := campaign.erasure_due()) is not None
+        and due <= now
         and (erased := erase_personal_data(campaign, now)) is not None
     ]
 

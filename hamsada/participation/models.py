@@ -68,7 +68,8 @@ class Act(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.SIGNATURE)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
     # In plain text only for supporters who chose to be named publicly; the
-    # others' name and affiliation are in private_encrypted.
+    # others' name and affiliation, and every report's note, are in
+    # private_encrypted.
     name = models.CharField(_("name"), max_length=120, blank=True)
     affiliation = models.CharField(_("title or affiliation"), max_length=200, blank=True)
     private_encrypted = models.TextField(blank=True, default="", db_default="", editable=False)
@@ -168,18 +169,24 @@ class Act(models.Model):
     def full_affiliation(self):
         return self.affiliation or self.private()[1]
 
+    @property
+    def full_note(self):
+        return self.note or self.private()[2]
+
     def private(self):
+        """[name, affiliation, note] as sealed."""
         if not self.private_encrypted:
-            return ["", ""]
-        return json.loads(crypto.decrypt(self.private_encrypted))
+            return ["", "", ""]
+        return [*json.loads(crypto.decrypt(self.private_encrypted)), "", ""][:3]
 
     @staticmethod
-    def sealed(name, affiliation):
-        """(name, affiliation, private_encrypted) as stored for a supporter
-        who did not choose to be named."""
-        if not (name or affiliation):
-            return "", "", ""
-        return "", "", crypto.encrypt(json.dumps([name, affiliation], ensure_ascii=False))
+    def sealed(name, affiliation, note=""):
+        """(name, affiliation, note, private_encrypted) as stored for a
+        supporter who did not choose to be named."""
+        if not (name or affiliation or note):
+            return "", "", "", ""
+        sealed = json.dumps([name, affiliation, note], ensure_ascii=False)
+        return "", "", "", crypto.encrypt(sealed)
 
 
 class ReportedAction(models.Model):

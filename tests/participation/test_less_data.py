@@ -137,7 +137,7 @@ def test_existing_rows_are_encrypted_and_bound_so_old_blocks_still_hold():
     assert blocked.status == Act.Status.INVALIDATED  # still blocked
     signature = OrganisationSignature.objects.get()
     assert signature.contact_digest == act_digest(signature.act.campaign_id, "office@example.org")
-    assert json.loads(crypto.decrypt(quiet.private_encrypted)) == ["Quiet One", ""]
+    assert json.loads(crypto.decrypt(quiet.private_encrypted)) == ["Quiet One", "", ""]
 
 
 def test_invalidated_addresses_stay_blocked_in_their_campaign_only():

@@ -33,12 +33,13 @@ def test_a_report_without_email_is_counted_as_not_confirmed(client):
     assert response.status_code == 302
     assert response["Location"].endswith("/reported/anonymous/")
     act = Act.objects.get()
-    assert (act.kind, act.status, act.email_encrypted, act.note) == (
+    assert (act.kind, act.status, act.email_encrypted, act.full_note) == (
         "report",
         "pending",
         "",
         "No answer",
     )
+    assert act.note == ""  # kept only encrypted
     assert not Message.objects.exists()
     assert figures(campaign, ambassador(), "email") == (1, 0)
     assert figures(campaign, ambassador(), "phone") == (1, 0)
@@ -73,7 +74,7 @@ def test_withdrawing_a_report_uncounts_its_actions_and_erases_the_note(client):
     confirm_act(act.pk, timezone.now())
     withdraw_act(act.pk, timezone.now())
     act.refresh_from_db()
-    assert (act.note, act.email_encrypted) == ("", "")
+    assert (act.full_note, act.private_encrypted, act.email_encrypted) == ("", "", "")
     assert figures(campaign, ambassador(), "fax") == (0, 0)
     assert recount(repair=False) == []
 

@@ -5,6 +5,7 @@ holds it with a reason; counts, receipts and snapshots still verify after."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
@@ -103,3 +104,32 @@ def test_the_real_worker_erases_on_schedule(worker):
     petition, _named, quiet = closed_with_supporters()
     wait_for(lambda: Act.objects.get(pk=quiet.pk).email_encrypted == "")
     assert Client().get(f"/en/c/{petition.slug}/verify/").status_code == 200
+
+
+def test_a_campaign_left_open_past_its_deadline_is_erased_from_the_deadline():
+    petition = open_petition(deadline=timezone.now() - timedelta(days=181))
+    act = confirmed_signature(petition, email="q@example.org")
+    assert petition.status == Campaign.Status.OPEN
+    assert [c.pk for c, _n in erase_due(timezone.now())] == [petition.pk]
+    act.refresh_from_db()
+    assert act.email_encrypted == ""
+
+
+def test_an_open_letter_sent_long_ago_is_erased_from_the_day_it_was_sent():
+    letter = open_letter(sent_on=(timezone.now() - timedelta(days=200)).date())
+    organisation_signature(letter, email="office@example.org")
+    assert [c.pk for c, _n in erase_due(timezone.now())] == [letter.pk]
+
+
+def test_the_period_can_be_shortened_but_not_lengthened_once_supporters_signed():
+    petition = open_petition()
+    petition.retention_days = 365
+    petition.full_clean()  # no one signed yet
+    petition.save()
+    confirmed_signature(petition)
+    petition.retention_days = 400
+    with pytest.raises(ValidationError) as refused:
+        petition.full_clean()
+    assert "retention_days" in refused.value.message_dict
+    petition.retention_days = 30
+    petition.full_clean()

@@ -197,3 +197,16 @@ def test_a_snapshot_and_count_are_public_and_cacheable(supporter, db):
         response = supporter.get(url)
         assert response["Cache-Control"].startswith("public"), url
         assert not response.cookies
+
+
+def test_the_letter_is_filled_in_by_post_so_the_name_stays_out_of_the_address(supporter):
+    open_urgent_action()
+    url = "/fa/c/ua-defender-detained/write/"
+    page = supporter.get(url, {"target": ambassador().pk})
+    assert 'method="post" action="/fa/c/ua-defender-detained/write/"' in page.content.decode()
+    filled = supporter.post(
+        url,
+        {"target": ambassador().pk, "name": "مریم", "city": "هرات", "form_token": token_in(page)},
+    )
+    assert filled.status_code == 200 and "مریم" in filled.content.decode()
+    assert "public" not in filled.get("Cache-Control", "")

@@ -297,7 +297,13 @@ def test_only_owners_and_the_operator_invite(client, ours):
     log_in(client, organiser("campaigner", ours.organization, Role.CAMPAIGNER))
     invite = f"/en/admin/account/invite/{ours.organization.pk}/"
     assert client.post(invite, {"email": "x@example.org", "role": "owner"}).status_code == 403
+    organiser("boss", ours.organization, Role.OWNER)
     operator = User.objects.create_user("operator", password="pw", is_staff=True)
     Operator.objects.create(user=operator)
     log_in(client, operator)
-    assert client.post(invite, {"email": "x@example.org", "role": "owner"}).status_code == 302
+    # An organisation with an owner: the operator cannot add an owner of their own.
+    assert client.post(invite, {"email": "x@example.org", "role": "owner"}).status_code == 403
+    new = Organization.objects.create(slug="new", name="New")
+    first = f"/en/admin/account/invite/{new.pk}/"
+    assert client.post(first, {"email": "x@example.org", "role": "owner"}).status_code == 302
+    assert client.post(first, {"email": "y@example.org", "role": "owner"}).status_code == 403

@@ -1,6 +1,6 @@
 """Less data in a copy of the database: the names (and affiliations) of
-supporters who did not choose to be named are encrypted like their
-addresses, and address digests are bound to their campaign, derived from the
+supporters who did not choose to be named, and reports' notes, are encrypted
+like their addresses, and address digests are bound to their campaign, derived from the
 stored ones (the HMAC of the old digest under the campaign's key), since
 invalidated acts keep no address to compute them from. Organisation contacts'
 digests too."""
@@ -37,12 +37,13 @@ def forward(apps, schema_editor):
     Rotation.objects.update(before_campaign_digests=True)
     key = crypto.derive(settings.ENCRYPTION_KEY, "email-digest")
 
-    private = Act.objects.filter(show_name=False).exclude(name="", affiliation="")
+    private = Act.objects.filter(show_name=False).exclude(name="", affiliation="", note="")
     for rows in in_batches(private):
         for act in rows:
-            sealed = json.dumps([act.name, act.affiliation], ensure_ascii=False)
-            act.name, act.affiliation, act.private_encrypted = "", "", crypto.encrypt(sealed)
-        Act.objects.bulk_update(rows, ["name", "affiliation", "private_encrypted"])
+            sealed = json.dumps([act.name, act.affiliation, act.note], ensure_ascii=False)
+            act.private_encrypted = crypto.encrypt(sealed)
+            act.name = act.affiliation = act.note = ""
+        Act.objects.bulk_update(rows, ["name", "affiliation", "note", "private_encrypted"])
     for rows in in_batches(Act.objects.exclude(email_digest=None)):
         for act in rows:
             act.email_digest = bound(act.email_digest, act.campaign_id, key)
@@ -60,8 +61,8 @@ def backward(apps, schema_editor):
     Act = apps.get_model("participation", "Act")
     for rows in in_batches(Act.objects.exclude(private_encrypted="")):
         for act in rows:
-            act.name, act.affiliation = json.loads(crypto.decrypt(act.private_encrypted))
-        Act.objects.bulk_update(rows, ["name", "affiliation"])
+            act.name, act.affiliation, act.note = json.loads(crypto.decrypt(act.private_encrypted))
+        Act.objects.bulk_update(rows, ["name", "affiliation", "note"])
 
 
 class Migration(migrations.Migration):

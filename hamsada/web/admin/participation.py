@@ -47,6 +47,7 @@ class ActAdmin(TenantAdmin):
         "status",
         "supporter_name",
         "supporter_affiliation",
+        "supporter_note",
         "show_name",
         "country",
         "wants_updates",
@@ -69,7 +70,7 @@ class ActAdmin(TenantAdmin):
         return [
             "public_name" if field == "supporter_name" else field
             for field in self.fields
-            if field != "supporter_affiliation"
+            if field not in ("supporter_affiliation", "supporter_note")
         ]
 
     def get_queryset(self, request):
@@ -99,7 +100,9 @@ class ActAdmin(TenantAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         act = self.get_object(request, object_id)
         if not act.show_name and self.sees_name(request, act):
-            audit.read(request, "view", act, act.campaign.organization, ["name", "affiliation"])
+            audit.read(
+                request, "view", act, act.campaign.organization, ["name", "affiliation", "note"]
+            )
         return response
 
     def sees_name(self, request, act):
@@ -141,6 +144,10 @@ class ActAdmin(TenantAdmin):
     @admin.display(description=Act._meta.get_field("affiliation").verbose_name)
     def supporter_affiliation(self, act):
         return act.full_affiliation
+
+    @admin.display(description=Act._meta.get_field("note").verbose_name)
+    def supporter_note(self, act):
+        return act.full_note
 
     def has_add_permission(self, request):
         return False

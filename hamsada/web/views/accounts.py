@@ -364,6 +364,11 @@ def invite(request, pk):
     organization = get_object_or_404(Organization, pk=pk)
     if not request.user.has_perm("organizations.add_membership", organization):
         raise PermissionDenied
+    owners = Membership.objects.filter(organization=organization, role=Role.OWNER)
+    if owners.exists() and not owners.filter(user=request.user).exists():
+        # The operator starts an organisation with its first owner and no more:
+        # inviting an owner of their own would be a way to its supporters.
+        raise PermissionDenied
     form = InvitationForm(request.POST or None)
     if form.is_valid():
         email, role = form.cleaned_data["email"], form.cleaned_data["role"]

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from hamsada.campaigns.letters import fill, letter_values, mailto, social_post, x_post_link
 from hamsada.campaigns.models import Campaign, Channel, Target
@@ -138,12 +138,15 @@ def language_choices(campaign):
     return [(code, names[code]) for code in campaign.languages()]
 
 
+@public_form
+@require_http_methods(["GET", "POST"])
 def write_letter(request, slug):
     """The sample letter filled for one target, to edit and send in the
     supporter's own way. Opening it for a target counts as one intended action."""
     campaign, text = urgent_action(slug)
     targets = list(campaign.targets.prefetch_related("channels", "salutations"))
-    data = request.GET.copy() if request.GET else None
+    query = request.POST if request.method == "POST" else request.GET
+    data = query.copy() if query else None
     if data is not None and not data.get("language"):
         data["language"] = text.language
     form = WriteForm(
@@ -153,6 +156,9 @@ def write_letter(request, slug):
         initial={"language": text.language},
     )
     context = {"campaign": campaign, "text": text, "form": form}
+    if form.is_bound and request.form_problem:
+        form.is_valid()
+        form.add_error(None, request.form_problem)
     if form.is_bound and form.is_valid():
         target = form.cleaned_data["target"]
         letter_text = campaign.text_in(form.cleaned_data["language"])
@@ -180,7 +186,7 @@ def write_letter(request, slug):
         }
         # Opening the page for an official counts once; filling it in with the
         # supporter's name or another language is the same intention.
-        if set(request.GET) == {"target"}:
+        if request.method == "GET" and set(request.GET) == {"target"}:
             count_intended(campaign, target.pk, "", timezone.now())
     return render(request, "campaigns/write.html", context)
 
