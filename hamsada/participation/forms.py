@@ -115,6 +115,16 @@ class ResendForm(forms.Form):
     clean_email = SignForm.clean_email
 
 
+class ActsListForm(ResendForm):
+    """An address to send the list of its acts to."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _(
+            "The list goes only to this address, never to this page."
+        )
+
+
 # What a supporter did through each kind of channel, as they would say it.
 ACTION_LABELS = {
     "postal": _("Posted a letter"),

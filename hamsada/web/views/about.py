@@ -14,7 +14,7 @@ from hamsada.lib.clients import client_address
 from hamsada.lib.crypto import email_digest
 from hamsada.lib.ratelimit import allow
 from hamsada.participation.actions import email_acts_list
-from hamsada.participation.forms import ResendForm
+from hamsada.participation.forms import ActsListForm
 from hamsada.participation.privacy import notice_text
 from hamsada.web.guard import public_form
 from hamsada.web.middleware import is_onion
@@ -38,7 +38,7 @@ LISTS_PER_DAY = 3  # per address, so that no one is flooded with lists
 @require_http_methods(["GET", "POST"])
 def acts_list(request):
     """ "Email me what I have signed here": the same answer for every address."""
-    form = ResendForm(request.POST if request.method == "POST" else None)
+    form = ActsListForm(request.POST if request.method == "POST" else None)
     status, sent = 200, False
     if form.is_bound:
         if request.form_problem:
@@ -53,7 +53,7 @@ def acts_list(request):
             # Keyed, and only in the rate limit's cache for a day.
             if allow(email_digest(address), "acts-list-address", LISTS_PER_DAY, 86400):
                 email_acts_list(address, get_language(), timezone.now(), onion=is_onion(request))
-            sent, form = True, ResendForm()
+            sent, form = True, ActsListForm()
         else:
             status = 400
     return render(
