@@ -50,7 +50,7 @@ def test_reads_of_personal_data_are_recorded_without_the_data(client, owner, pet
     client.get(f"/en/admin/participation/act/{act.pk}/change/")
     client.get("/en/delivery/exports/free-the-teachers/supporters.csv")
     actions = [(e.action, e.fields) for e in trail(petition)]
-    assert ("view", {"name": None, "affiliation": None}) in actions
+    assert ("view", {"name": None, "affiliation": None, "note": None}) in actions
     assert ("export", {"name": None, "email": None, "country": None}) in actions
     assert "Private Person" not in str(actions) and "hidden@" not in str(actions)
 
