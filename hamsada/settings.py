@@ -293,6 +293,8 @@ PUBLIC_PAGE_SECONDS = env_int("HAMSADA_PUBLIC_PAGE_SECONDS", 60)
 # Days supporters' addresses and private names are kept after a campaign
 # closes, unless the campaign says otherwise.
 RETENTION_DAYS = env_int("HAMSADA_RETENTION_DAYS", 180)
+# Letters laid out as PDF files per connection and hour.
+PDFS_PER_HOUR = env_int("HAMSADA_PDFS_PER_HOUR", 20)
 # How long a public form may stay open before it must be sent again.
 FORM_TOKEN_MAX_AGE = env_int("HAMSADA_FORM_TOKEN_HOURS", 24) * 3600
 # Other sites allowed to post the public forms (embeds), as origins:
@@ -350,7 +352,10 @@ SIGN_RATE_WINDOW = env_int("HAMSADA_SIGN_RATE_WINDOW", 60)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "hamsada.lib.logs.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("HAMSADA_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},

@@ -1,3 +1,4 @@
+import threading
 from io import BytesIO
 
 from django import forms
@@ -5,7 +6,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from hamsada.lib.countries import CODES, country_choices
 from hamsada.lib.text import clean_line
@@ -274,6 +275,20 @@ LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 LOGO_SIZE = (240, 240)
 
 
+TRUNCATION = threading.Lock()
+
+
+def whole(image):
+    """Decodes image, refusing one cut short whatever the process set before
+    (WeasyPrint, once imported, tells Pillow to accept truncated images)."""
+    with TRUNCATION:
+        accepted, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = accepted
+
+
 def checked_logo(upload):
     """A small PNG made from an uploaded logo, or a ValidationError. Redrawing
     it drops whatever else the file held (metadata, scripts, a second image)."""
@@ -283,14 +298,12 @@ def checked_logo(upload):
         _("This file is not a logo we can use: please send a PNG, JPEG, GIF or WebP image.")
     )
     try:
-        with Image.open(upload) as image:
-            if image.format not in LOGO_FORMATS:
-                raise unusable
+        with Image.open(upload, formats=sorted(LOGO_FORMATS)) as image:
             if image.width * image.height > LOGO_PIXELS:
                 raise forms.ValidationError(
                     _("The logo is too large: please send one under 2,000 by 2,000 pixels.")
                 )
-            image.load()
+            whole(image)
             logo = ImageOps.exif_transpose(image).convert("RGBA")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         raise unusable from error

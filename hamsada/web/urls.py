@@ -130,4 +130,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
 )
 
+handler400 = "hamsada.web.errors.bad_request"
+handler403 = "hamsada.web.errors.permission_denied"
+handler404 = "hamsada.web.errors.page_not_found"
 handler500 = "hamsada.web.errors.server_error"

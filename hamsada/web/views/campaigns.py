@@ -14,8 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hamsada.campaigns.letters import fill, letter_values, mailto, social_post, x_post_link
 from hamsada.campaigns.models import Campaign, Channel, Target
-from hamsada.campaigns.pdf import PDFUnavailable, letter_pdf
+from hamsada.campaigns.pdf import PDFTooSlow, PDFUnavailable, letter_pdf
 from hamsada.campaigns.timeline import record_of
+from hamsada.lib.clients import client_address
+from hamsada.lib.ratelimit import allow
 from hamsada.lib.text import safe_cell
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.tally.actions import count_intended
@@ -191,6 +193,9 @@ def write_letter(request, slug):
     return render(request, "campaigns/write.html", context)
 
 
+PDFS_WINDOW = 3600
+
+
 @public_form
 @require_POST
 def letter_download(request, slug):
@@ -199,15 +204,28 @@ def letter_download(request, slug):
     campaign, text = urgent_action(slug)
     targets = list(campaign.targets.prefetch_related("channels"))
     form = LetterForm(request.POST, targets=targets, languages=language_choices(campaign))
-    if not form.is_valid() or request.form_problem:
-        if request.form_problem:
-            form.add_error(None, request.form_problem)
-        return render(
+
+    def problem(message, status):
+        if message:
+            form.add_error(None, message)
+        response = render(
             request,
             "campaigns/letter_problem.html",
             {"campaign": campaign, "text": text, "form": form},
-            status=400,
+            status=status,
         )
+        if status == 429:
+            response["Retry-After"] = str(PDFS_WINDOW)
+        return response
+
+    valid = form.is_valid()
+    if request.form_problem:
+        return problem(request.form_problem, 403)
+    if not valid:
+        return problem(None, 400)
+    # Laying out a PDF costs far more than any page: a few per connection.
+    if not allow(client_address(request), "letter-pdf", settings.PDFS_PER_HOUR, PDFS_WINDOW):
+        return problem(_("Too many letters from this connection: please wait an hour."), 429)
     target, language = form.cleaned_data["target"], form.cleaned_data["language"]
     postal = next((c.value for c in target.channels_of(Channel.Kind.POSTAL)), "")
     try:
@@ -225,13 +243,9 @@ def letter_download(request, slug):
                 }
             )
     except PDFUnavailable:
-        form.add_error(None, _("This server cannot make PDF files. Please copy the letter."))
-        return render(
-            request,
-            "campaigns/letter_problem.html",
-            {"campaign": campaign, "text": text, "form": form},
-            status=503,
-        )
+        return problem(_("This server cannot make PDF files. Please copy the letter."), 503)
+    except PDFTooSlow:
+        return problem(_("This letter took too long to lay out. Please copy it instead."), 503)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-letter.pdf"'
     return response
