@@ -37,6 +37,29 @@ def fill(template, values):
     return MERGE_FIELD.sub(lambda match: values.get(match[1], match[0]), template)
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
+
+
+def fill_spoken(template, values):
+    """A phone script as it is read aloud: a sentence whose every field is
+    empty ("my name is {supporter_name}." with no name given) is left out;
+    the title is not said twice when the official's name begins with it
+    ("{target_title} {target_name}" with "Ambassador" and "Ambassador of …");
+    no gap is left where a field was empty."""
+    values = dict(values)
+    title, name = values.get("target_title", ""), values.get("target_name", "")
+    if title and name.casefold().startswith(title.casefold()):
+        values["target_title"] = ""
+    kept = []
+    for sentence in SENTENCE_END.split(template):
+        known = [field for field in MERGE_FIELD.findall(sentence) if field in values]
+        if known and not any(values[field] for field in known):
+            continue
+        kept.append(sentence)
+    spoken = fill(" ".join(kept), values)
+    return re.sub(r"[ \t]{2,}", " ", re.sub(r"[ \t]+([.,،؛!?؟])", r"\1", spoken)).strip()
+
+
 def letter_values(target, language, supporter_name="", supporter_city=""):
     return {
         "salutation": target.salutation_in(language),

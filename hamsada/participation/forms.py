@@ -35,7 +35,16 @@ class CountrySelect(forms.Select):
         )
 
 
-class SignForm(forms.Form):
+class PublicForm(forms.Form):
+    """A form supporters fill in: labels end without a colon, which reads
+    oddly after a sentence beside a checkbox (and screen readers say it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SignForm(PublicForm):
     """A signature: the fields every act kind shares."""
 
     name = forms.CharField(
@@ -102,7 +111,7 @@ class SignForm(forms.Form):
         return email
 
 
-class ResendForm(forms.Form):
+class ResendForm(PublicForm):
     """An address to send the confirmation link to again."""
 
     email = SignForm.base_fields["email"]
@@ -140,7 +149,7 @@ ACTION_LABELS = {
 }
 
 
-class ReportForm(forms.Form):
+class ReportForm(PublicForm):
     """What a supporter did for an urgent action; everything personal is optional."""
 
     actions = forms.MultipleChoiceField(
@@ -313,7 +322,7 @@ def checked_logo(upload):
     return out.getvalue()
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(PublicForm):
     """An organisation asking to co-sign an open letter."""
 
     name_en = forms.CharField(label=_("Name in English"), required=False, max_length=200)

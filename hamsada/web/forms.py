@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hamsada.lib.text import clean_line, clean_text
+from hamsada.participation.forms import PublicForm
 from hamsada.tally.receipts import normalise
 
 
-class LetterChoices(forms.Form):
+class LetterChoices(PublicForm):
     """Which official a letter is for, and in which of the campaign's languages."""
 
     target = forms.TypedChoiceField(
@@ -91,7 +92,7 @@ class LetterForm(LetterChoices):
         return clean_line(self.cleaned_data["subject"])
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(PublicForm):
     receipt = forms.CharField(
         label=_("Your receipt code"),
         max_length=60,

@@ -12,7 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hamsada.campaigns.letters import fill, letter_values, mailto, social_post, x_post_link
+from hamsada.campaigns.letters import (
+    fill,
+    fill_spoken,
+    letter_values,
+    mailto,
+    social_post,
+    x_post_link,
+)
 from hamsada.campaigns.models import Campaign, Channel, Target
 from hamsada.campaigns.pdf import PDFTooSlow, PDFUnavailable, letter_pdf
 from hamsada.campaigns.timeline import record_of
@@ -182,7 +189,7 @@ def write_letter(request, slug):
             "preferred": [
                 dict(settings.LANGUAGES).get(code, code) for code in target.preferred_languages()
             ],
-            "phone_script": fill(letter_text.phone_script, values),
+            "phone_script": fill_spoken(letter_text.phone_script, values),
             "post": post,
             "x_link": x_post_link(post) if post and target.handles() else None,
         }
