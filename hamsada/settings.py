@@ -293,6 +293,9 @@ PUBLIC_PAGE_SECONDS = env_int("HAMSADA_PUBLIC_PAGE_SECONDS", 60)
 # Days supporters' addresses and private names are kept after a campaign
 # closes, unless the campaign says otherwise.
 RETENTION_DAYS = env_int("HAMSADA_RETENTION_DAYS", 180)
+# Intended actions (opening a letter page or an official's link) counted per
+# connection and hour.
+INTENDED_PER_HOUR = env_int("HAMSADA_INTENDED_PER_HOUR", 30)
 # Letters laid out as PDF files per connection and hour.
 PDFS_PER_HOUR = env_int("HAMSADA_PDFS_PER_HOUR", 20)
 # How long a public form may stay open before it must be sent again.

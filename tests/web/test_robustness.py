@@ -15,6 +15,7 @@ from PIL import Image, ImageFile
 
 from hamsada.campaigns import pdf
 from hamsada.participation.forms import checked_logo
+from hamsada.tally.models import ActionTally
 from tests.factories import ambassador, open_letter, open_petition, open_urgent_action
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +159,15 @@ def test_an_open_letter_still_takes_a_logo():
     Image.new("RGB", (300, 100), (1, 2, 3)).save(out, "PNG")
     upload = SimpleUploadedFile("logo.png", out.getvalue(), content_type="image/png")
     assert checked_logo(upload).startswith(b"\x89PNG")
+
+
+def test_intended_actions_are_counted_a_few_times_per_connection_and_labelled(settings):
+    settings.INTENDED_PER_HOUR = 5
+    campaign = open_urgent_action()
+    client = Client()
+    for _ in range(20):  # as measured: 20 GETs made +20
+        client.get("/en/c/ua-defender-detained/write/", {"target": ambassador().pk})
+    tally = ActionTally.objects.get(campaign=campaign, target=ambassador(), channel="")
+    assert tally.intended == 5
+    summary = client.get("/en/c/ua-defender-detained/summary/").content.decode()
+    assert "Intended (not verified)" in summary

@@ -196,7 +196,7 @@ def write_letter(request, slug):
         # Opening the page for an official counts once; filling it in with the
         # supporter's name or another language is the same intention.
         if request.method == "GET" and set(request.GET) == {"target"}:
-            count_intended(campaign, target.pk, "", timezone.now())
+            count_intended_once(request, campaign, target.pk, "")
     return render(request, "campaigns/write.html", context)
 
 
@@ -258,6 +258,14 @@ def letter_download(request, slug):
     return response
 
 
+def count_intended_once(request, campaign, target_id, channel):
+    """Counts an intended action, a few an hour per connection: anyone can
+    open a page, so these figures are labelled unverified, and a script
+    reloading one must not make them whatever it likes (20 GETs were +20)."""
+    if allow(client_address(request), "intended", settings.INTENDED_PER_HOUR, 3600):
+        count_intended(campaign, target_id, channel, timezone.now())
+
+
 def go(request, slug, channel_id):
     """Counts an intended action, then opens the channel's own page."""
     campaign, _text = urgent_action(slug)
@@ -265,7 +273,7 @@ def go(request, slug, channel_id):
     link = channel.link()
     if not link or not link.startswith(("https://", "http://")):
         raise Http404
-    count_intended(campaign, channel.target_id, channel.kind, timezone.now())
+    count_intended_once(request, campaign, channel.target_id, channel.kind)
     return HttpResponseRedirect(link)
 
 
