@@ -44,7 +44,7 @@ def test_petition_page_shows_text_demands_targets_total_and_form(client):
     assert "Minister of Justice" in page
     assert re.search(r'data-testid="confirmed-total">1<', page)
     assert '<progress id="progress" max="100" value="0"' in page
-    assert 'action="/en/c/free-the-teachers/sign/"' in page
+    assert 'action="/en/c/free-the-teachers/sign/#sign"' in page
     assert "<strong>now</strong>" in page
 
 
