@@ -16,6 +16,11 @@ from hamsada.participation.models import Act
 from hamsada.participation.tokens import make_token
 
 
+def link(view, act, onion):
+    """An act's own signed link (confirm, withdraw, stop_updates)."""
+    return absolute_url(view, make_token(act, view), onion=onion)
+
+
 def render_act_email(message):
     act = Act.objects.select_related("campaign").get(pk=message.act_id)
     if not act.email_encrypted:
@@ -32,12 +37,10 @@ def render_act_email(message):
             "campaign": campaign,
             "title": campaign.text_for(message.language).title,
             "discreet": campaign.discreet_emails,
-            "confirm_url": absolute_url("confirm", make_token(act, "confirm"), onion=onion),
-            "withdraw_url": absolute_url("withdraw", make_token(act, "withdraw"), onion=onion),
+            "confirm_url": link("confirm", act, onion),
+            "withdraw_url": link("withdraw", act, onion),
             "campaign_url": absolute_url("campaign", campaign.slug, onion=onion),
-            "stop_updates_url": absolute_url(
-                "stop_updates", make_token(act, "stop_updates"), onion=onion
-            ),
+            "stop_updates_url": link("stop_updates", act, onion),
         }
         if message.kind == Message.Kind.RECEIPT:
             context["receipt"] = decrypt(message.secret) if message.secret else ""
@@ -73,12 +76,8 @@ def render_acts_list(message):
                     "act": act,
                     "title": text.title if text else act.campaign.slug,
                     "campaign_url": absolute_url("campaign", act.campaign.slug, onion=onion),
-                    "withdraw_url": absolute_url(
-                        "withdraw", make_token(act, "withdraw"), onion=onion
-                    ),
-                    "stop_updates_url": absolute_url(
-                        "stop_updates", make_token(act, "stop_updates"), onion=onion
-                    )
+                    "withdraw_url": link("withdraw", act, onion),
+                    "stop_updates_url": link("stop_updates", act, onion)
                     if act.wants_updates
                     else "",
                 }

@@ -77,3 +77,13 @@ def public_form(view=None, *, token=True):
         return guarded
 
     return decorate(view) if view is not None else decorate
+
+
+def refused(request, form):
+    """Whether the form's token was refused (web.guard's check); if so, form,
+    validated as sent, carries the reason above its fields, to send again."""
+    if not request.form_problem:
+        return False
+    form.is_valid()
+    form.add_error(None, request.form_problem)
+    return True

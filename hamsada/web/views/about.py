@@ -16,7 +16,7 @@ from hamsada.lib.ratelimit import allow
 from hamsada.participation.actions import email_acts_list
 from hamsada.participation.forms import ActsListForm
 from hamsada.participation.privacy import notice_text
-from hamsada.web.guard import public_form
+from hamsada.web.guard import public_form, refused
 from hamsada.web.middleware import is_onion
 
 
@@ -41,10 +41,8 @@ def acts_list(request):
     form = ActsListForm(request.POST if request.method == "POST" else None)
     status, sent = 200, False
     if form.is_bound:
-        if request.form_problem:
+        if refused(request, form):
             status = 403
-            form.is_valid()
-            form.add_error(None, request.form_problem)
         elif not allow(client_address(request), "acts-list", LISTS_PER_HOUR, 3600):
             status = 429
             form.add_error(None, _("Too many requests from this connection: please wait an hour."))

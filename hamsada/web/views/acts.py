@@ -25,7 +25,7 @@ from hamsada.participation.actions import (
 from hamsada.participation.forms import LOGO_BYTES, OrganisationForm, ResendForm
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
-from hamsada.web.guard import public_form
+from hamsada.web.guard import public_form, refused
 from hamsada.web.middleware import is_onion
 from hamsada.web.pages import (
     campaign_and_text,
@@ -185,10 +185,8 @@ def check_email(request, slug):
         if not allow(client_address(request), "resend", RESENDS_PER_HOUR, 3600):
             status = 429
             form.add_error(None, _("Too many requests from this connection: please wait an hour."))
-        elif request.form_problem:
+        elif refused(request, form):
             status = 403
-            form.is_valid()
-            form.add_error(None, request.form_problem)
         elif form.is_valid():
             resend_confirmation(
                 campaign, form.cleaned_data["email"], timezone.now(), onion=is_onion(request)

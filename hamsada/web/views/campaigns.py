@@ -30,7 +30,7 @@ from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.tally.actions import count_intended
 from hamsada.tally.models import action_totals, confirmed_by_country, totals, totals_by_campaign
 from hamsada.web.forms import LetterForm, WriteForm
-from hamsada.web.guard import public_form
+from hamsada.web.guard import public_form, refused
 from hamsada.web.pages import (
     campaign_and_text,
     named_cosigners,
@@ -165,10 +165,7 @@ def write_letter(request, slug):
         initial={"language": text.language},
     )
     context = {"campaign": campaign, "text": text, "form": form}
-    if form.is_bound and request.form_problem:
-        form.is_valid()
-        form.add_error(None, request.form_problem)
-    if form.is_bound and form.is_valid():
+    if form.is_bound and not refused(request, form) and form.is_valid():
         target = form.cleaned_data["target"]
         letter_text = campaign.text_in(form.cleaned_data["language"])
         values = letter_values(
@@ -225,10 +222,9 @@ def letter_download(request, slug):
             response["Retry-After"] = str(PDFS_WINDOW)
         return response
 
-    valid = form.is_valid()
-    if request.form_problem:
-        return problem(request.form_problem, 403)
-    if not valid:
+    if refused(request, form):
+        return problem(None, 403)
+    if not form.is_valid():
         return problem(None, 400)
     # Laying out a PDF costs far more than any page: a few per connection.
     if not allow(client_address(request), "letter-pdf", settings.PDFS_PER_HOUR, PDFS_WINDOW):

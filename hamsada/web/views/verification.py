@@ -14,7 +14,7 @@ from hamsada.snapshots.chain import find_receipt, snapshot_file
 from hamsada.snapshots.verify import fingerprint
 from hamsada.tally.models import Snapshot, totals
 from hamsada.web.forms import ReceiptForm
-from hamsada.web.guard import public_form
+from hamsada.web.guard import public_form, refused
 from hamsada.web.pages import public_campaign
 
 RECEIPT_CHECKS_PER_HOUR = 60
@@ -31,10 +31,8 @@ def verify(request, slug):
         if not allow(client_address(request), "receipt", RECEIPT_CHECKS_PER_HOUR, 3600):
             status = 429
             form.add_error(None, _("Too many checks from this connection: please wait an hour."))
-        elif request.form_problem:
+        elif refused(request, form):
             status = 403
-            form.is_valid()
-            form.add_error(None, request.form_problem)
         elif form.is_valid():
             found, snapshot, proof = find_receipt(campaign, form.cleaned_data["receipt"])
             result = {"status": found, "snapshot": snapshot, "proof": proof}
