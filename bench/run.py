@@ -61,6 +61,10 @@ def prepare_environment(backend):
             "HAMSADA_VAR_DIR": str(var),
             "HAMSADA_BENCH_FLOOR": "1",
             "HAMSADA_SIGN_RATE_LIMIT": "0",
+            # A load test signs as fast as a script: the defences against
+            # scripts would (rightly) refuse it.
+            "HAMSADA_FORM_MIN_SECONDS": "0",
+            "HAMSADA_PROOF_OF_WORK": "off",
             "DJANGO_SETTINGS_MODULE": "hamsada.settings",
         }
     )

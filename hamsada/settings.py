@@ -351,6 +351,27 @@ OUTBOX_RETRY_SECONDS = env_int("HAMSADA_OUTBOX_RETRY_SECONDS", 30)
 # because whole provinces share a few mobile-carrier addresses.
 SIGN_RATE_LIMIT = env_int("HAMSADA_SIGN_RATE_LIMIT", 120)
 SIGN_RATE_WINDOW = env_int("HAMSADA_SIGN_RATE_WINDOW", 60)
+# Defences against scripts signing (web.guard). Each can be switched off, as
+# load tests need; `check --deploy` warns when one is off in production.
+# A field people never see, left empty by people and filled in by many scripts.
+FORM_HONEYPOT = env_bool("HAMSADA_FORM_HONEYPOT", True)
+# Seconds a person takes at least between opening a form and sending it
+# (0: any). Pages with a form are cached no longer than this.
+FORM_MIN_SECONDS = env_int("HAMSADA_FORM_MIN_SECONDS", 3)
+# A proof of work the browser computes before sending (hamsada/static/hamsada/
+# proof.js): "off", or "on" (then as each campaign says: always, never, or only
+# while signing spikes).
+PROOF_OF_WORK = os.environ.get("HAMSADA_PROOF_OF_WORK", "on")
+# Hashes a browser tries at most (half as many on average): about a second
+# on a slow phone.
+PROOF_OF_WORK_MAX_NUMBER = env_int("HAMSADA_PROOF_OF_WORK_MAX_NUMBER", 100_000)
+# Attempts on one campaign in a minute from which signing counts as a spike.
+PROOF_OF_WORK_SPIKE_PER_MINUTE = env_int("HAMSADA_PROOF_OF_WORK_SPIKE_PER_MINUTE", 60)
+# While a proof is required, forms sent without one (no JavaScript, an old
+# browser) are still taken, within stricter limits: per connection and hour,
+# and per campaign and minute.
+UNPROVEN_PER_HOUR = env_int("HAMSADA_UNPROVEN_PER_HOUR", 10)
+UNPROVEN_PER_MINUTE = env_int("HAMSADA_UNPROVEN_PER_MINUTE", 30)
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _plain_test_settings(settings, tmp_path):
     settings.SIGN_RATE_LIMIT = 0
+    # Tests sign as fast as a script; the defences against scripts are tested
+    # on their own (tests/web/test_bots.py).
+    settings.FORM_MIN_SECONDS = 0
+    settings.PROOF_OF_WORK = "off"
     settings.PAGE_CACHE_SECONDS = 0  # tests that read counts want them fresh
     settings.PUBLIC_PAGE_SECONDS = 0  # and so does the browser that reads them
     # Hashing strength is not under test; a fast hasher keeps admin tests quick.

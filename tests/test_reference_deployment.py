@@ -42,6 +42,7 @@ class Site:
             "HAMSADA_TRUSTED_PROXIES": "unix",
             "HAMSADA_ALLOWED_HOSTS": HOST,
             "HAMSADA_SIGN_RATE_LIMIT": "3",
+            "HAMSADA_FORM_MIN_SECONDS": "0",
             **environment,
         }
         subprocess.run(

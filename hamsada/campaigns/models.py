@@ -243,6 +243,24 @@ class Campaign(models.Model):
             "cause, for supporters whose mailbox may be read by others."
         ),
     )
+
+    class ProofOfWork(models.TextChoices):
+        SPIKE = "spike", _("While signing spikes")
+        ALWAYS = "always", _("Always")
+        NEVER = "never", _("Never")
+
+    proof_of_work = models.CharField(
+        _("proof of work"),
+        max_length=6,
+        choices=ProofOfWork.choices,
+        default=ProofOfWork.SPIKE,
+        db_default=ProofOfWork.SPIKE,
+        help_text=_(
+            "Browsers compute a small puzzle before a form is sent, which costs a "
+            "script signing thousands of times far more than a person. Forms sent "
+            "without it (no JavaScript) are still taken, within stricter limits."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
@@ -256,6 +274,12 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.slug
+
+    @property
+    def may_ask_proof(self):
+        """Whether its forms carry the proof-of-work script (web.guard decides
+        when a proof is asked for)."""
+        return settings.PROOF_OF_WORK == "on" and self.proof_of_work != self.ProofOfWork.NEVER
 
     @classmethod
     def public_in(cls, slug, language):

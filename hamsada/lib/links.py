@@ -41,26 +41,38 @@ def absolute_url(view, *args, onion=False):
 
 
 # Public forms carry a signed time instead of a CSRF cookie, so that a supporter
-# keeps no cookie. The time is rounded down to the minute: every reader of a
-# page in the same minute gets the same bytes, which caches can share.
+# keeps no cookie. The time is to the second: every reader of a page in the
+# same second gets the same bytes, and the time says when the form was opened
+# (web.guard refuses a form sent faster than a person fills it in).
 FORM_TOKEN_FIELD = "form_token"
-FORM_TOKEN_STEP = 60
+# People never see it (it is off the screen and hidden from screen readers);
+# scripts filling in every field do.
+HONEYPOT_FIELD = "homepage"
+# A clock between the instance's processes may be this far ahead of another's.
+CLOCK_SKEW_SECONDS = 5
 
 
 def form_token(now=None):
-    issued = int(time.time() if now is None else now) // FORM_TOKEN_STEP * FORM_TOKEN_STEP
+    issued = int(time.time() if now is None else now)
     return signing.Signer(salt="hamsada.form").sign(str(issued))
 
 
-def form_token_problem(token, now=None):
-    """None for a token form_token made less than FORM_TOKEN_MAX_AGE ago, else
-    "expired" or "invalid"."""
+def form_token_age(token, now=None):
+    """Seconds since form_token made token, or None if it did not make it."""
     try:
         issued = int(signing.Signer(salt="hamsada.form").unsign(token or ""))
     except (signing.BadSignature, ValueError):
+        return None
+    return (time.time() if now is None else now) - issued
+
+
+def form_token_problem(token, now=None, fastest=0):
+    """None for a token form_token made at least fastest seconds and less than
+    FORM_TOKEN_MAX_AGE ago, else "expired", "too_fast" or "invalid"."""
+    age = form_token_age(token, now)
+    # From the future: the key's holder, or a clock gone back; both refused.
+    if age is None or age < -CLOCK_SKEW_SECONDS:
         return "invalid"
-    age = (time.time() if now is None else now) - issued
     if age > settings.FORM_TOKEN_MAX_AGE:
         return "expired"
-    # From the future: the key's holder or a clock gone back; both refused.
-    return "invalid" if age < -FORM_TOKEN_STEP else None
+    return "too_fast" if age < fastest else None

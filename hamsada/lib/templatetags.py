@@ -6,10 +6,11 @@ from django.conf import settings
 from django.template import Library
 from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from hamsada.lib import countries, text
 from hamsada.lib.calendar import format_day
-from hamsada.lib.links import FORM_TOKEN_FIELD, form_token
+from hamsada.lib.links import FORM_TOKEN_FIELD, HONEYPOT_FIELD, form_token, form_token_problem
 from hamsada.lib.markdown import render_markdown
 from hamsada.lib.text import format_count, localize_digits
 
@@ -92,7 +93,22 @@ def day(context, value):
     return format_day(value, get_language(), choice)
 
 
-@register.simple_tag(name="form_token")
-def form_token_field():
-    """The hidden field that stands for a CSRF token on public forms (web.guard)."""
-    return format_html('<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, form_token())
+@register.simple_tag(name="form_token", takes_context=True)
+def form_token_field(context):
+    """The hidden fields that stand for a CSRF token on public forms (web.guard):
+    when the form was opened, and a field people never see and scripts fill in.
+    A form given back after an error keeps the time it was first opened."""
+    request = context.get("request")
+    sent = request.POST.get(FORM_TOKEN_FIELD) if request and request.method == "POST" else None
+    token = sent if form_token_problem(sent) in (None, "too_fast") else form_token()
+    if request is not None:
+        request.form_opened = True  # web.middleware caches it no longer than a form may be
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">'
+        '<div class="trap" aria-hidden="true"><label>{} '
+        '<input type="text" name="{}" value="" tabindex="-1" autocomplete="off"></label></div>',
+        FORM_TOKEN_FIELD,
+        token,
+        _("Leave this empty"),
+        HONEYPOT_FIELD,
+    )

@@ -60,7 +60,22 @@ def figures(now):
             "Requests answered 429 or 503.",
             [({"status": str(status)}, cache.get(key) or 0) for status, key in REFUSALS.items()],
         ),
+        (
+            "hamsada_refused_forms_total",
+            "counter",
+            "Public forms given back unrecorded by a defence against scripts, by reason.",
+            [
+                ({"reason": reason}, cache.get(f"metrics:refused-form:{reason}") or 0)
+                for reason in FORM_REFUSALS
+            ],
+        ),
     ]
+
+
+# web.guard's reasons: the form token was expired or not ours, sent too soon
+# after opening, the field people never see filled in, or no proof of work
+# beyond the stricter limits.
+FORM_REFUSALS = ["expired", "invalid", "too_fast", "trap", "unproven"]
 
 
 def exposition(metrics):

@@ -76,7 +76,11 @@ def no_supporter_cookies(get_response):
                 # An organiser checking what they just changed sees it at once.
                 response["Cache-Control"] = "no-cache"
             elif not stale and "Cookie" not in response.get("Vary", ""):
-                response["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_SECONDS}"
+                seconds = settings.PUBLIC_PAGE_SECONDS
+                if getattr(request, "form_opened", False) and settings.FORM_MIN_SECONDS:
+                    # An older copy would let a script's form seem slower than it was.
+                    seconds = min(seconds, settings.FORM_MIN_SECONDS)
+                response["Cache-Control"] = f"public, max-age={seconds}"
         return response
 
     return middleware

@@ -97,6 +97,7 @@ urlpatterns += i18n_patterns(
     path("c/<slug:slug>/", campaigns.campaign_detail, name="campaign"),
     path("c/<slug:slug>/count.json", campaigns.campaign_count, name="campaign_count"),
     path("c/<slug:slug>/sign/", participation.sign, name="sign"),
+    path("c/<slug:slug>/proof/", participation.proof_challenge, name="proof_challenge"),
     path("c/<slug:slug>/check-your-email/", participation.check_email, name="check_email"),
     path("c/<slug:slug>/thanks/", campaigns.thanks, name="thanks"),
     path("c/<slug:slug>/write/", campaigns.write_letter, name="write_letter"),

@@ -3,17 +3,19 @@ an action report (each through the one intake), then the links in their
 emails: confirm, withdraw, stop updates."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hamsada.campaigns.models import Campaign
 from hamsada.lib.clients import client_address
+from hamsada.lib.proof import make_challenge
 from hamsada.lib.ratelimit import allow
 from hamsada.participation import intake
 from hamsada.participation.actions import (
@@ -25,7 +27,7 @@ from hamsada.participation.actions import (
 from hamsada.participation.forms import LOGO_BYTES, OrganisationForm, ResendForm
 from hamsada.participation.models import Act, OrganisationSignature
 from hamsada.participation.tokens import BadToken, ExpiredToken, read_token
-from hamsada.web.guard import public_form, refused
+from hamsada.web.guard import proof_problem, proof_required, public_form, refused
 from hamsada.web.middleware import is_onion
 from hamsada.web.pages import (
     campaign_and_text,
@@ -45,7 +47,10 @@ def submit(request, way, slug):
         language=get_language(),
         now=timezone.now(),
         client=client_address(request),
-        checks=[lambda campaign: request.form_problem],
+        checks=[
+            lambda campaign: request.form_problem,
+            lambda campaign: proof_problem(request, campaign),
+        ],
         onion=is_onion(request),
     )
 
@@ -75,7 +80,7 @@ def answer(request, submission, form_page, done):
 
 
 @sensitive_post_parameters("name", "email")
-@public_form
+@public_form(person=True)
 @require_POST
 def sign(request, slug):
     submission = submit(request, intake.SIGN, slug)
@@ -88,7 +93,7 @@ def sign(request, slug):
 
 
 @sensitive_post_parameters("contact_name", "email")
-@public_form
+@public_form(person=True)
 @require_http_methods(["GET", "POST"])
 def sign_organisation(request, slug):
     """An organisation asks to co-sign an open letter: its contact confirms by
@@ -123,7 +128,7 @@ def too_large(request):
 
 
 @sensitive_post_parameters("name", "email", "note")
-@public_form
+@public_form(person=True)
 @require_http_methods(["GET", "POST"])
 def report(request, slug):
     """ "Tell us what you did": a report through the same pipeline as a signature."""
@@ -147,6 +152,14 @@ def report(request, slug):
         return redirect("reported", slug=slug, by=by)
 
     return answer(request, submission, page, reported)
+
+
+@never_cache
+def proof_challenge(request, slug):
+    """A proof-of-work challenge for the forms of a campaign (static
+    hamsada/proof.js asks for it), and whether the campaign asks for one now."""
+    campaign = public_campaign(slug)
+    return JsonResponse({"required": proof_required(campaign), **make_challenge(campaign.pk)})
 
 
 def organisation_logo(request, pk):

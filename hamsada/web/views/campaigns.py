@@ -66,13 +66,14 @@ def campaign_detail(request, slug):
     its HTML, the same for every reader, is shared for PAGE_CACHE_SECONDS;
     counts on it are at most that many seconds old."""
     key = f"campaign-page:{get_language()}:{slug}"
-    html = cache.get(key) if settings.PAGE_CACHE_SECONDS else None
-    if html is None:
+    cached = cache.get(key) if settings.PAGE_CACHE_SECONDS else None
+    if cached is None:
         response = render_campaign(request, slug)
         if response.status_code != 200 or not settings.PAGE_CACHE_SECONDS:
             return response
-        html = response.content
-        cache.set(key, html, settings.PAGE_CACHE_SECONDS)
+        cached = (response.content, getattr(request, "form_opened", False))
+        cache.set(key, cached, settings.PAGE_CACHE_SECONDS)
+    html, request.form_opened = cached
     return HttpResponse(html)
 
 
