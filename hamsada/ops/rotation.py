@@ -19,7 +19,7 @@ from hamsada.keys.digests import cached_binding, cached_history, history
 from hamsada.keys.models import Rotation
 from hamsada.lib import crypto
 from hamsada.outbox.models import Message, Suppression
-from hamsada.participation.models import Act, OrganisationSignature
+from hamsada.participation.models import Act, BulkInvalidation, OrganisationSignature
 from hamsada.snapshots.verify import canonical
 
 BATCH = 1000
@@ -58,6 +58,10 @@ def rotate(old_key: str, new_key: str, now) -> Rotation:
         def message(row):
             row.secret = encrypt_again(row.secret)
 
+        def criteria(row):
+            row.domain_encrypted = encrypt_again(row.domain_encrypted)
+            row.pattern_encrypted = encrypt_again(row.pattern_encrypted)
+
         acts = Act.objects.exclude(email_encrypted="", email_digest=None, private_encrypted="")
         addresses = acts.exclude(email_encrypted="").count()
         digests = acts.exclude(email_digest=None).count()
@@ -66,6 +70,8 @@ def rotate(old_key: str, new_key: str, now) -> Rotation:
         digests += rewrite(contacts, ["contact_digest"], contact)
         digests += rewrite(Suppression.objects.all(), ["digest"], suppression)
         rewrite(Message.objects.exclude(secret=""), ["secret"], message)
+        jobs = BulkInvalidation.objects.exclude(domain_encrypted="", pattern_encrypted="")
+        rewrite(jobs, ["domain_encrypted", "pattern_encrypted"], criteria)
         # Sealed under keys now retired: the new row holds the whole history.
         Rotation.objects.update(earlier_digest_keys="")
         rotation = Rotation(

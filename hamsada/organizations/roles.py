@@ -66,6 +66,9 @@ OWNER = (
         "campaigns.delete_campaign",
         "delivery.export_supporters",
         "delivery.view_export",
+        # Invalidating by criteria reads every matching address and can uncount
+        # thousands at once: the owners', like mail to every supporter.
+        "participation.bulk_invalidate",
         "organizations.view_organization",
         "organizations.change_organization",
         "organizations.view_auditentry",
@@ -99,6 +102,7 @@ PERSONAL_DATA = {
     "participation.view_contact_email",
     "delivery.export_supporters",
     "delivery.download_package",
+    "participation.bulk_invalidate",
 }
 
 

@@ -7,20 +7,31 @@ together, so what a supporter was told has happened is what the database holds.
 """
 
 import json
+import logging
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db import DatabaseError, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 
 from hamsada.campaigns.models import Campaign, Event
 from hamsada.keys.digests import act_digest
 from hamsada.lib import crypto, sql
+from hamsada.organizations.audit import record
 from hamsada.outbox.actions import queue, queue_batch
 from hamsada.outbox.models import Message, Suppression
-from hamsada.participation.models import Act, OrganisationSignature, ReportedAction
+from hamsada.participation.models import (
+    Act,
+    BulkInvalidation,
+    OrganisationSignature,
+    ReportedAction,
+)
 from hamsada.tally.actions import add_to_action_tally, add_to_tally, stamp_milestones
 from hamsada.tally.receipts import new_receipt
+
+log = logging.getLogger(__name__)
 
 # Emails that answer what someone did on the site with an address: anyone can
 # cause them, so no act gets more than MAX_EMAILS_PER_ACT of them. A receipt
@@ -234,6 +245,105 @@ def _remove_act(act_id, status, **stamp_and_erase):
     return act, bool(changed)
 
 
+# A running bulk invalidation older than this lost its worker: another takes it up.
+BULK_LEASE = timedelta(hours=1)
+
+
+def preview_bulk_invalidation(job, now, requested_by):
+    """Counts the acts that job's criteria match now, pending and confirmed
+    apart, and stores job as previewed. No act changes; each candidate's
+    address is decrypted in memory only. Returns job."""
+    matched = Counter(status for _pk, status in job.matching())
+    job.matched_pending = matched[Act.Status.PENDING]
+    job.matched_confirmed = matched[Act.Status.CONFIRMED]
+    job.status = BulkInvalidation.Status.PREVIEWED
+    job.requested_by, job.requested_at = requested_by, now
+    job.save()
+    return job
+
+
+def queue_bulk_invalidation(job, now, queued_by):
+    """Queues a previewed job for the worker, once (a conditional UPDATE from
+    previewed to queued): a second click changes nothing. Returns whether it
+    was queued."""
+    queued = BulkInvalidation.objects.filter(
+        pk=job.pk, status=BulkInvalidation.Status.PREVIEWED
+    ).update(status=BulkInvalidation.Status.QUEUED, queued_by=queued_by, queued_at=now)
+    if queued:
+        job.status, job.queued_by, job.queued_at = BulkInvalidation.Status.QUEUED, queued_by, now
+    return bool(queued)
+
+
+def _claimable(now):
+    Status = BulkInvalidation.Status
+    return Q(status=Status.QUEUED) | Q(status=Status.RUNNING, started_at__lt=now - BULK_LEASE)
+
+
+def run_bulk_invalidation(job_id, now):
+    """Runs a queued job: claims it (a conditional UPDATE from queued to
+    running, or from running once BULK_LEASE has passed and its worker is
+    taken to be gone), matches its criteria again, now (acts that arrived
+    since the preview and match are included), and invalidates each act
+    found with invalidate_act, stamped now. Each act and the job's count
+    change in one transaction, so the count is what was really invalidated,
+    whether the job is run twice, by two workers, or taken up after a worker
+    stopped midway. Finished, the job is stamped with the clock's time and
+    its organisation's audit trail records the count, in the name of the
+    organiser who confirmed it. Returns the job, or None when it was not
+    there to claim (not queued, or another worker has it)."""
+    jobs = BulkInvalidation.objects.filter(pk=job_id)
+    if not jobs.filter(_claimable(now)).update(
+        status=BulkInvalidation.Status.RUNNING, started_at=now
+    ):
+        return None
+    job = jobs.select_related("campaign__organization", "requested_by", "queued_by").get()
+    if not job.has_criteria():
+        # Its address criteria were erased with the campaign's personal data.
+        return _finish_bulk_invalidation(job, now, "no criteria left")
+    try:
+        for act_id, _status in job.matching():
+            with transaction.atomic():
+                if invalidate_act(act_id, now)[1]:
+                    jobs.update(invalidated=F("invalidated") + 1)
+    except DatabaseError:
+        raise  # the database is away: the lease brings the job back
+    except Exception as error:
+        log.exception("bulk invalidation %s failed", job_id)
+        return _finish_bulk_invalidation(job, now, type(error).__name__)
+    return _finish_bulk_invalidation(job, now)
+
+
+def _finish_bulk_invalidation(job, started_at, error=""):
+    Status = BulkInvalidation.Status
+    status = Status.FAILED if error else Status.DONE
+    finished = BulkInvalidation.objects.filter(
+        pk=job.pk, status=Status.RUNNING, started_at=started_at
+    ).update(status=status, error=error[:300], finished_at=timezone.now())
+    job.refresh_from_db()
+    actor = job.queued_by or job.requested_by
+    if finished and actor is not None:
+        fields = {"status": [Status.RUNNING, status], "invalidated": [None, str(job.invalidated)]}
+        if error:
+            fields["error"] = [None, job.error]
+        record(
+            actor,
+            "run_bulk_invalidation",
+            "participation.bulkinvalidation",
+            job.pk,
+            job.campaign.organization,
+            fields,
+        )
+    return job
+
+
+def run_due_bulk_invalidations(now, limit=5):
+    """The worker's schedule: runs the queued jobs, oldest first, and any
+    whose worker stopped midway. Returns the jobs run."""
+    due = BulkInvalidation.objects.filter(_claimable(now)).order_by("queued_at", "pk")
+    ids = list(due.values_list("pk", flat=True)[:limit])
+    return [job for pk in ids if (job := run_bulk_invalidation(pk, now)) is not None]
+
+
 def review_organisation(signature, decision, now, reviewed_by, reason=""):
     """Approves or rejects an organisation's co-signature once its contact has
     confirmed; a decision can be changed, and the reason stays internal.
@@ -343,9 +453,10 @@ def resend_confirmation(campaign, email, now, onion=False):
 def erase_personal_data(campaign, now):
     """Erases what a campaign's supporters gave that it no longer needs, once
     its retention period is over: addresses (and their digests), private
-    names and affiliations, report notes, unsent receipt codes, and
-    organisation contacts' digests. Statuses, countries, times, receipt hashes
-    and public names stay, so counts, receipts and snapshots still verify.
+    names and affiliations, report notes, unsent receipt codes,
+    organisation contacts' digests, and bulk invalidations' criteria.
+    Statuses, countries, times, receipt hashes and public names stay, so
+    counts, receipts and snapshots still verify.
     Once only, and never while an organiser holds the campaign. Returns how
     many acts were erased, or None if it did nothing."""
     if not Campaign.objects.filter(pk=campaign.pk, erased_at=None, hold_reason="").update(
@@ -360,6 +471,17 @@ def erase_personal_data(campaign, now):
     )
     OrganisationSignature.objects.filter(act__campaign=campaign).update(contact_digest=None)
     Message.objects.filter(act__campaign=campaign).exclude(secret="").update(secret="")
+    # Bulk invalidations' domains and patterns may name addresses too; one
+    # not yet run that reads addresses has none left to read.
+    jobs = BulkInvalidation.objects.filter(campaign=campaign)
+    jobs.filter(
+        status__in=[BulkInvalidation.Status.PREVIEWED, BulkInvalidation.Status.QUEUED]
+    ).exclude(domain_encrypted="", pattern_encrypted="").update(
+        status=BulkInvalidation.Status.FAILED, error="personal data erased before it ran"
+    )
+    jobs.exclude(domain_encrypted="", pattern_encrypted="").update(
+        domain_encrypted="", pattern_encrypted=""
+    )
     campaign.erased_at = now
     return erased
 

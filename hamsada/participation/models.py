@@ -1,4 +1,5 @@
 import json
+from fnmatch import fnmatchcase
 
 from django.conf import settings
 from django.db import models
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hamsada.campaigns.models import Channel
 from hamsada.lib import crypto
+from hamsada.lib.validators import ascii_domain
 from hamsada.outbox.models import Suppression
 
 
@@ -286,3 +288,215 @@ class OrganisationSignature(models.Model):
             .defer("logo", "reason")
             .order_by("reviewed_at", "pk")
         )
+
+
+class BulkInvalidation(models.Model):
+    """An organiser's request to invalidate as abuse every act of a campaign
+    that matches some criteria: an email domain, a pattern of addresses, a
+    time window, or several at once (all must match). Previewed first (how
+    many acts, never which addresses), then queued by a second click, then
+    run by the worker, which matches again at run time
+    (participation.actions: preview_, queue_ and run_bulk_invalidation).
+
+    Only individuals' acts still counted (pending or confirmed) are matched;
+    organisations leave an open letter by an organiser's review. Addresses
+    are stored only encrypted, so matching decrypts each candidate's address
+    in memory. The domain and the pattern the organiser typed are kept
+    encrypted too: a domain can name a small organisation's staff, and a
+    pattern can be a whole address.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed, not confirmed")
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Acts(models.TextChoices):
+        ALL = "all", _("Pending and confirmed")
+        PENDING = "pending", _("Only those waiting for email confirmation")
+        CONFIRMED = "confirmed", _("Only confirmed ones")
+
+    UNFINISHED = [Status.PREVIEWED, Status.QUEUED, Status.RUNNING]
+    STATUSES = {
+        Acts.ALL: Act.TALLIED_STATUSES,
+        Acts.PENDING: [Act.Status.PENDING],
+        Acts.CONFIRMED: [Act.Status.CONFIRMED],
+    }
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        related_name="bulk_invalidations",
+        verbose_name=_("campaign"),
+    )
+    # The domain in its ASCII (IDNA) form, lower case, and the pattern, lower
+    # case, both encrypted like addresses (lib.crypto); "" when not a criterion.
+    domain_encrypted = models.TextField(blank=True, default="", editable=False)
+    include_subdomains = models.BooleanField(
+        _("and its subdomains"),
+        default=False,
+        help_text=_("Also addresses at names under the domain, like mail.example.org."),
+    )
+    pattern_encrypted = models.TextField(blank=True, default="", editable=False)
+    signed_from = models.DateTimeField(_("signed from"), null=True, blank=True)
+    signed_until = models.DateTimeField(_("signed before"), null=True, blank=True)
+    acts = models.CharField(_("which acts"), max_length=10, choices=Acts, default=Acts.ALL)
+    reason = models.TextField(
+        _("reason"),
+        help_text=_("Why, for the other organisers and the audit trail; kept internal."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PREVIEWED, editable=False
+    )
+    matched_pending = models.PositiveIntegerField(
+        _("pending acts matched at preview"), default=0, editable=False
+    )
+    matched_confirmed = models.PositiveIntegerField(
+        _("confirmed acts matched at preview"), default=0, editable=False
+    )
+    # Counted as each act is invalidated, in its transaction: what really was.
+    invalidated = models.PositiveIntegerField(_("acts invalidated"), default=0, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("previewed by"),
+    )
+    requested_at = models.DateTimeField(_("previewed"), editable=False)
+    queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    queued_at = models.DateTimeField(_("confirmed"), null=True, editable=False)
+    # Also the acts' invalidated_at: the job's acts are its campaign's acts
+    # invalidated at this moment.
+    started_at = models.DateTimeField(_("started"), null=True, editable=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, editable=False)
+    error = models.CharField(_("error"), max_length=300, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("bulk invalidation")
+        verbose_name_plural = _("bulk invalidations")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "queued_at"])]
+        # One permission, the owners' (organizations.roles), for every screen.
+        default_permissions = ()
+        permissions = [("bulk_invalidate", _("Can invalidate acts in bulk by criteria"))]
+
+    def __str__(self):
+        return f"{self.campaign} #{self.pk}"
+
+    @property
+    def domain(self):
+        return crypto.decrypt(self.domain_encrypted) if self.domain_encrypted else ""
+
+    @domain.setter
+    def domain(self, value):
+        self.domain_encrypted = crypto.encrypt(value) if value else ""
+
+    @property
+    def pattern(self):
+        return crypto.decrypt(self.pattern_encrypted) if self.pattern_encrypted else ""
+
+    @pattern.setter
+    def pattern(self, value):
+        self.pattern_encrypted = crypto.encrypt(value) if value else ""
+
+    def reads_addresses(self):
+        return bool(self.domain_encrypted or self.pattern_encrypted)
+
+    def has_criteria(self):
+        return self.reads_addresses() or bool(self.signed_from or self.signed_until)
+
+    def candidates(self):
+        """The campaign's acts that the criteria on the act itself select,
+        before any address is read."""
+        acts = Act.objects.filter(
+            campaign_id=self.campaign_id,
+            kind__in=Act.INDIVIDUAL_KINDS,
+            status__in=self.STATUSES[self.acts],
+        )
+        if self.signed_from:
+            acts = acts.filter(created_at__gte=self.signed_from)
+        if self.signed_until:
+            acts = acts.filter(created_at__lt=self.signed_until)
+        if self.reads_addresses():
+            acts = acts.exclude(email_encrypted="")
+        return acts.order_by("pk")
+
+    def matching(self):
+        """[(act id, status)] of the acts the criteria match now. Each
+        candidate's address is decrypted in memory and not kept."""
+        if not self.has_criteria():
+            return []
+        if not self.reads_addresses():
+            return list(self.candidates().values_list("pk", "status").iterator(chunk_size=2000))
+        match = AddressMatch(self.domain, self.include_subdomains, self.pattern)
+        rows = self.candidates().values_list("pk", "status", "email_encrypted")
+        return [
+            (pk, status)
+            for pk, status, sealed in rows.iterator(chunk_size=2000)
+            if match(crypto.decrypt(sealed))
+        ]
+
+    def audit_fields(self):
+        """The criteria and reason as the audit trail keeps them: the domain
+        and pattern named, not copied (they are stored encrypted)."""
+        fields = {
+            "campaign": [None, str(self.campaign_id)],
+            "acts": [None, self.acts],
+            "reason": [None, self.reason],
+            "matched_pending": [None, str(self.matched_pending)],
+            "matched_confirmed": [None, str(self.matched_confirmed)],
+        }
+        if self.domain_encrypted:
+            fields["domain"] = None
+            fields["include_subdomains"] = [None, str(self.include_subdomains)]
+        if self.pattern_encrypted:
+            fields["pattern"] = None
+        for name in ("signed_from", "signed_until"):
+            if value := getattr(self, name):
+                fields[name] = [None, value.isoformat()]
+        return fields
+
+
+class AddressMatch:
+    """Whether an address is at domain (ASCII form, lower case; or under it,
+    with subdomains) and matches pattern (a shell-style glob, fnmatch: * any
+    run, ? one character, [abc] one of them; no regular expression, so no
+    catastrophic backtracking), upper and lower case alike. An international
+    domain matches in either spelling."""
+
+    def __init__(self, domain, include_subdomains, pattern):
+        self.domain, self.include_subdomains = domain, include_subdomains
+        self.pattern = pattern.lower()
+        self.ascii = {}  # each address domain's ASCII form, worked out once
+
+    def ascii_form(self, domain):
+        if domain not in self.ascii:
+            try:
+                self.ascii[domain] = ascii_domain(domain)
+            except ValueError:
+                self.ascii[domain] = domain
+        return self.ascii[domain]
+
+    def __call__(self, address):
+        address = address.strip().lower()
+        local, _at, domain = address.rpartition("@")
+        ascii = self.ascii_form(domain)
+        under = self.include_subdomains and ascii.endswith("." + self.domain)
+        if self.domain and ascii != self.domain and not under:
+            return False
+        if self.pattern:
+            return fnmatchcase(address, self.pattern) or fnmatchcase(
+                f"{local}@{ascii}", self.pattern
+            )
+        return True

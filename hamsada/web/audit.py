@@ -20,6 +20,8 @@ PERSONAL = {
         "email_encrypted",
     },
     "participation.organisationsignature": {"contact", "reason"},
+    # Stored encrypted: a domain can name a small organisation's staff.
+    "participation.bulkinvalidation": {"domain", "pattern"},
     "campaigns.personconcerned": {"name", "note"},
     "auth.user": {"email", "username"},
 }

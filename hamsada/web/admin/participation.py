@@ -1,20 +1,37 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Q, When
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from hamsada.lib.countries import country_name
+from hamsada.lib.text import (
+    clean_line,
+    format_count,
+    isolate,
+    join_list,
+    localize_digits,
+    western_digits,
+)
+from hamsada.lib.validators import ascii_domain
 from hamsada.organizations.backends import organizations_where
 from hamsada.organizations.models import Organization
-from hamsada.participation.actions import invalidate_act, review_organisation
-from hamsada.participation.models import Act, OrganisationSignature
+from hamsada.participation.actions import (
+    invalidate_act,
+    preview_bulk_invalidation,
+    queue_bulk_invalidation,
+    review_organisation,
+)
+from hamsada.participation.models import Act, BulkInvalidation, OrganisationSignature
 from hamsada.web import audit
 from hamsada.web.admin.tenancy import TenantAdmin
-from hamsada.web.views.accounts import is_fresh
+from hamsada.web.views.accounts import ask_again, is_fresh
 
 
 @admin.register(Act)
@@ -309,3 +326,290 @@ class OrganisationSignatureAdmin(TenantAdmin):
             return "-"
         url = reverse("organisation_logo", args=[signature.pk])
         return format_html('<img src="{}" alt="" width="120">', url)
+
+
+class MomentField(forms.DateTimeField):
+    """A date and time typed with Persian or Western digits, e.g. ۲۰۲۶-۱۱-۲۸ ۱۴:۳۰."""
+
+    def to_python(self, value):
+        return super().to_python(western_digits(value) if isinstance(value, str) else value)
+
+
+CRITERIA = ["domain", "pattern", "signed_from", "signed_until"]
+
+
+class BulkInvalidationForm(forms.ModelForm):
+    """The criteria of a bulk invalidation, all of which an act must match, and why."""
+
+    domain = forms.CharField(
+        label=_("Email domain"),
+        required=False,
+        max_length=253,
+        help_text=_(
+            "Addresses at this domain, like example.org; an international domain in "
+            "either spelling."
+        ),
+        widget=forms.TextInput(attrs={"dir": "ltr", "size": 40}),
+    )
+    pattern = forms.CharField(
+        label=_("Address pattern"),
+        required=False,
+        max_length=254,
+        help_text=_(
+            "The whole address, with * for any run of characters and ? for exactly one, "
+            "like *+*@example.org or a?????????@*; upper and lower case alike."
+        ),
+        widget=forms.TextInput(attrs={"dir": "ltr", "size": 40}),
+    )
+    signed_from = MomentField(
+        label=capfirst(BulkInvalidation._meta.get_field("signed_from").verbose_name),
+        required=False,
+    )
+    signed_until = MomentField(
+        label=capfirst(BulkInvalidation._meta.get_field("signed_until").verbose_name),
+        required=False,
+    )
+
+    class Meta:
+        model = BulkInvalidation
+        fields = [
+            "campaign",
+            "domain",
+            "include_subdomains",
+            "pattern",
+            "signed_from",
+            "signed_until",
+            "acts",
+            "reason",
+        ]
+        widgets = {"reason": forms.Textarea(attrs={"dir": "auto", "rows": 3})}
+        error_messages = {
+            "reason": {
+                "required": _("Please say why, for the other organisers and the audit trail.")
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        self.fields["signed_from"].help_text = _(
+            "Acts signed at this moment or later, in %(zone)s, like 2026-11-28 14:30."
+        ) % {"zone": zone}
+        self.fields["signed_until"].help_text = _(
+            "Acts signed before this moment, in %(zone)s."
+        ) % {"zone": zone}
+
+    def clean_domain(self):
+        domain = clean_line(self.cleaned_data["domain"]).lower().removeprefix("@").strip(".")
+        if not domain:
+            return ""
+        if any(character in domain for character in "@*?[] /\\:") or "." not in domain:
+            raise ValidationError(
+                _("Please write a whole domain alone, like example.org: no @, no wildcards."),
+                code="invalid",
+            )
+        try:
+            return ascii_domain(domain)
+        except ValueError:
+            raise ValidationError(
+                _("No address can be at this domain as written. Please check it."),
+                code="invalid",
+            ) from None
+
+    def clean_pattern(self):
+        pattern = clean_line(self.cleaned_data["pattern"]).replace(" ", "").lower()
+        if pattern and "@" not in pattern and "*" not in pattern:
+            raise ValidationError(
+                _(
+                    "A pattern matches the whole address: put * where anything may be, "
+                    "like *@example.org."
+                ),
+                code="invalid",
+            )
+        return pattern
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("signed_from"), data.get("signed_until")
+        if start and end and start >= end:
+            self.add_error("signed_until", _("The end of the window must come after its start."))
+        if data.get("include_subdomains") and not data.get("domain"):
+            self.add_error("domain", _("Write the domain whose subdomains are meant."))
+        if not any(data.get(name) for name in CRITERIA) and not any(
+            name in self.errors for name in CRITERIA
+        ):
+            raise ValidationError(
+                _(
+                    "Give at least one criterion: an email domain, an address pattern, "
+                    "or when they signed."
+                ),
+                code="no_criteria",
+            )
+        return data
+
+    def save(self, commit=True):
+        # Kept encrypted (BulkInvalidation.domain and .pattern).
+        self.instance.domain = self.cleaned_data["domain"]
+        self.instance.pattern = self.cleaned_data["pattern"]
+        return super().save(commit)
+
+
+BULK_INVALIDATE = "participation.bulk_invalidate"
+
+
+@admin.register(BulkInvalidation)
+class BulkInvalidationAdmin(TenantAdmin):
+    """Invalidating a campaign's acts in bulk by criteria, for the roles with
+    "Can invalidate acts in bulk by criteria" (owners). Adding one shows a
+    preview first: how many acts, pending and confirmed, never which
+    addresses; only its confirm button queues the job, which the worker runs
+    (participation.actions.run_bulk_invalidation). Both steps decrypt
+    addresses, so both want a fresh second factor; both go in the trail."""
+
+    form = BulkInvalidationForm
+    change_form_template = "admin/participation/bulkinvalidation/change_form.html"
+    list_display = [
+        "requested_at",
+        "campaign",
+        "criteria",
+        "status",
+        "matched",
+        "invalidated",
+        "queued_by",
+        "finished_at",
+    ]
+    list_filter = ["status", ("campaign", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["campaign", "queued_by"]
+    add_fields = BulkInvalidationForm.Meta.fields
+    shown_fields = [
+        "campaign",
+        "criteria",
+        "reason",
+        "status",
+        "matched",
+        "requested_by",
+        "requested_at",
+        "queued_by",
+        "queued_at",
+        "started_at",
+        "finished_at",
+        "invalidated",
+        "error",
+    ]
+
+    def get_fields(self, request, obj=None):
+        return self.shown_fields if obj else self.add_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.shown_fields if obj else []
+
+    # Every screen of it is the one permission's, in the campaign's organisation.
+    def organizations(self, request, *actions):
+        return organizations_where(request.user, BULK_INVALIDATE)
+
+    def allowed(self, request, action, obj):
+        if action not in ("view", "add"):
+            return False
+        return request.user.has_perm(BULK_INVALIDATE, obj.campaign if obj else None)
+
+    def has_add_permission(self, request):
+        return self.allowed(request, "add", None)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if self.has_add_permission(request) and not is_fresh(request):
+            return ask_again(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        preview_bulk_invalidation(obj, timezone.now(), request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request,
+            _("Nothing is invalidated yet: check the numbers, then confirm."),
+            messages.WARNING,
+        )
+        return redirect(self.page(obj))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self.get_object(request, object_id)  # another organisation's: not found
+        if request.method == "POST" and "_queue" in request.POST:
+            return self.queue(request, job)
+        preview = None
+        if job.status == BulkInvalidation.Status.PREVIEWED and self.allowed(request, "add", job):
+            preview = self.summary(job)
+        context = {**(extra_context or {}), "preview": preview}
+        return super().change_view(request, object_id, form_url, context)
+
+    def queue(self, request, job):
+        if not self.allowed(request, "add", job):
+            raise PermissionDenied
+        if not is_fresh(request):
+            return ask_again(request, self.page(job))
+        if queue_bulk_invalidation(job, timezone.now(), request.user):
+            fields = job.audit_fields()
+            audit.wrote(request, "queue_bulk_invalidation", job, self.organization_path, fields)
+            self.message_user(
+                request,
+                _(
+                    "Confirmed. The worker invalidates the matching acts within a few "
+                    "minutes; this page then shows how many."
+                ),
+            )
+        else:
+            self.message_user(
+                request, _("This one was confirmed already; nothing more was done."), messages.INFO
+            )
+        return redirect(self.page(job))
+
+    def page(self, job):
+        return reverse("admin:participation_bulkinvalidation_change", args=[job.pk])
+
+    @staticmethod
+    def summary(job):
+        count = job.matched_pending + job.matched_confirmed
+        language = get_language()
+        return ngettext(
+            "If you confirm, %(count)s act that matches now will be invalidated: "
+            "%(pending)s waiting for email confirmation, %(confirmed)s confirmed.",
+            "If you confirm, %(count)s acts that match now will be invalidated: "
+            "%(pending)s waiting for email confirmation, %(confirmed)s confirmed.",
+            count,
+        ) % {
+            "count": format_count(count, language),
+            "pending": format_count(job.matched_pending, language),
+            "confirmed": format_count(job.matched_confirmed, language),
+        }
+
+    @admin.display(description=_("criteria"))
+    def criteria(self, job):
+        language = get_language()
+        parts = []
+        if domain := job.domain:
+            parts.append(
+                (
+                    _("addresses at %(domain)s or under it")
+                    if job.include_subdomains
+                    else _("addresses at %(domain)s")
+                )
+                % {"domain": isolate(domain)}
+            )
+        if pattern := job.pattern:
+            parts.append(_("addresses like %(pattern)s") % {"pattern": isolate(pattern)})
+        for field, text in (
+            ("signed_from", _("signed from %(moment)s")),
+            ("signed_until", _("signed before %(moment)s")),
+        ):
+            if moment := getattr(job, field):
+                shown = timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+                parts.append(text % {"moment": localize_digits(shown, language)})
+        parts.append(job.get_acts_display())
+        return join_list(parts)
+
+    @admin.display(description=_("matched at preview"))
+    def matched(self, job):
+        language = get_language()
+        return _("%(pending)s pending, %(confirmed)s confirmed") % {
+            "pending": format_count(job.matched_pending, language),
+            "confirmed": format_count(job.matched_confirmed, language),
+        }

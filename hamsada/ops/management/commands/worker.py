@@ -12,7 +12,7 @@ from django.utils import timezone
 from hamsada.delivery.actions import claim_package, fail_package, requeue_package
 from hamsada.ops.health import HEARTBEAT_SECONDS, beat
 from hamsada.outbox.actions import Senders, claim_due_messages
-from hamsada.participation.actions import erase_due, send_reminders
+from hamsada.participation.actions import erase_due, run_due_bulk_invalidations, send_reminders
 from hamsada.snapshots.actions import take_due_snapshots
 
 log = logging.getLogger(__name__)
@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = (
         "Runs the background worker until stopped (SIGTERM or Ctrl-C): sends queued "
-        "email, takes the scheduled snapshots, and builds delivery packages (each in a "
-        "process of its own, one at a time)."
+        "email, takes the scheduled snapshots, runs confirmed bulk invalidations, and "
+        "builds delivery packages (each in a process of its own, one at a time)."
     )
 
     def add_arguments(self, parser):
@@ -59,6 +59,13 @@ class Command(BaseCommand):
                         log.info("worker: %s reminders to confirm queued", reminded)
                     for campaign, erased in erase_due(timezone.now()):
                         log.info("worker: %s: personal data of %s acts erased", campaign, erased)
+                    for job in run_due_bulk_invalidations(timezone.now()):
+                        log.info(
+                            "worker: bulk invalidation %s %s: %s acts invalidated",
+                            job,
+                            job.status,
+                            job.invalidated,
+                        )
                 if time.monotonic() >= next_beat:
                     next_beat = time.monotonic() + HEARTBEAT_SECONDS
                     beat(timezone.now())
