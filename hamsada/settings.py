@@ -18,6 +18,7 @@ from django.utils.csp import CSP
 from hamsada.lib.env import (
     anymail_backend,
     env_bool,
+    env_float,
     env_int,
     env_json,
     env_limits,
@@ -296,6 +297,20 @@ RETENTION_DAYS = env_int("HAMSADA_RETENTION_DAYS", 180)
 # Intended actions (opening a letter page or an official's link) counted per
 # connection and hour.
 INTENDED_PER_HOUR = env_int("HAMSADA_INTENDED_PER_HOUR", 30)
+# Unusual rises in a campaign's new acts, told by email to its organisation's
+# owners and campaigners, at most once an hour for each (tally.actions). Counted
+# per hour signed as the worker makes each act's first email, per email domain
+# under a keyed digest. One domain: at least DOMAIN_MIN in the hour, more than
+# DOMAIN_FACTOR times its own hourly average of the week before, and either
+# more than DOMAIN_SHARE of the hour beyond its usual share or not seen at all
+# that week. The hour: at least HOUR_MIN, more than HOUR_FACTOR times the
+# campaign's hourly average of the week before.
+RISE_ALERTS = env_bool("HAMSADA_RISE_ALERTS", True)
+ALERT_DOMAIN_MIN = env_int("HAMSADA_ALERT_DOMAIN_MIN", 50)
+ALERT_DOMAIN_SHARE = env_float("HAMSADA_ALERT_DOMAIN_SHARE", 0.3)
+ALERT_DOMAIN_FACTOR = env_float("HAMSADA_ALERT_DOMAIN_FACTOR", 5)
+ALERT_HOUR_MIN = env_int("HAMSADA_ALERT_HOUR_MIN", 100)
+ALERT_HOUR_FACTOR = env_float("HAMSADA_ALERT_HOUR_FACTOR", 5)
 # Letters laid out as PDF files per connection and hour.
 PDFS_PER_HOUR = env_int("HAMSADA_PDFS_PER_HOUR", 20)
 # How long a public form may stay open before it must be sent again.

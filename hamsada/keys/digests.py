@@ -1,6 +1,7 @@
 """The digests the rest of the instance stores and looks up: lib.crypto's,
 chained through the digest keys of every key the instance used before."""
 
+import contextlib
 import json
 from functools import cache
 
@@ -8,6 +9,7 @@ from django.conf import settings
 
 from hamsada.keys.models import Rotation
 from hamsada.lib import crypto
+from hamsada.lib.validators import ascii_domain
 
 
 def act_digest(campaign_id: int, address: str) -> str:
@@ -21,6 +23,18 @@ def act_digest(campaign_id: int, address: str) -> str:
 
 def suppression_digest(address: str) -> str:
     return crypto.suppression_digest(address, earlier_keys("suppression"))
+
+
+def domain_digest(campaign_id: int, domain: str) -> str:
+    """The digest a campaign's confirmations from one email domain are counted
+    under (tally.actions.count_first_email), so that no domain is stored in
+    plain: keyed, bound to the campaign (the same domain digests to unrelated
+    values in two campaigns) and chained like the others, so that a key
+    rotation carries the counts. The domain is taken in its ASCII form."""
+    with contextlib.suppress(ValueError):  # never sendable; digested as written
+        domain = ascii_domain(domain)
+    keys = [*earlier_keys("email-domain"), crypto.derive(settings.ENCRYPTION_KEY, "email-domain")]
+    return crypto.chained_digest(f"campaign:{campaign_id}:{domain.lower()}".encode(), keys)
 
 
 def earlier_keys(purpose: str) -> list[bytes]:

@@ -79,7 +79,9 @@ def canonical_email(address: str) -> str:
     return f"{local}@{domain}"
 
 
-DIGEST_PURPOSES = ("email-digest", "suppression")
+# Each chained through the keys used before (keys.digests); "email-domain" keys
+# the per-domain counts of unusual rises (tally), never stored in plain.
+DIGEST_PURPOSES = ("email-digest", "suppression", "email-domain")
 
 
 def email_digest(address: str, earlier_keys=()) -> str:

@@ -84,3 +84,41 @@ def add_to(model, keys, increments):
     transactions serialise on its lock, so no count is lost."""
     sql = _add_sql(model, connection.vendor, tuple(keys), tuple(increments))
     execute(sql, [*keys.values(), *increments.values()])
+
+
+@cache
+def _add_each_sql(model, vendor, keys, increments, count, returning):
+    table = name(model)
+    columns = [name(model, field) for field in (*keys, *increments)]
+    changes = ", ".join(
+        f"{column} = {table}.{column} + excluded.{column}" for column in columns[len(keys) :]
+    )
+    row = f"({', '.join(['%s'] * len(columns))})"
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (names from the model)
+        f"VALUES {', '.join([row] * count)} "
+        f"ON CONFLICT ({', '.join(columns[: len(keys)])}) DO UPDATE SET {changes} "
+        f"RETURNING {', '.join(name(model, field) for field in returning)}"
+    )
+
+
+def add_to_each(model, rows, increments, returning):
+    """add_to for several counter rows of model at once (rows: [{field:
+    value}], each a different key of one unique constraint), in one
+    statement that returns the returning fields of each row as it is after
+    the change. Values are prepared by their fields, dates included. Give
+    the rows in the same order everywhere, so that two transactions lock them
+    in the same order."""
+    meta = model._meta
+    keys = tuple(rows[0])
+    fields = [meta.get_field(field) for field in (*keys, *increments)]
+    values = []
+    for row in rows:
+        for field, value in zip(fields, [*row.values(), *increments.values()], strict=True):
+            values.append(field.get_db_prep_save(value, connection))
+    sql = _add_each_sql(
+        model, connection.vendor, keys, tuple(increments), len(rows), tuple(returning)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchall()

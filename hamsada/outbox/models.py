@@ -29,6 +29,7 @@ class Message(models.Model):
         REMINDER = "reminder", _("Reminder to confirm")
         ACCOUNT = "account", _("Notice to an organiser")
         ACTS_LIST = "acts_list", _("List of a supporter's acts")
+        RISE_ALERT = "rise_alert", _("Alert of an unusual rise")
 
     # Lower goes first: what a supporter is waiting for on the other side of a
     # page ("check your email") before a package, and both before news.
@@ -39,6 +40,7 @@ class Message(models.Model):
         Kind.RECEIPT: 0,
         Kind.ACCOUNT: 0,
         Kind.ACTS_LIST: 0,
+        Kind.RISE_ALERT: 0,
         Kind.DELIVERY: 1,
         Kind.REMINDER: 1,
         Kind.UPDATE: 2,
@@ -77,6 +79,10 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     notice = models.CharField(max_length=30, blank=True, default="", db_default="", editable=False)
+    # An unusual rise in a campaign's new acts (kind "rise_alert"), told to user.
+    rise_alert = models.ForeignKey(
+        "tally.RiseAlert", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # Asked for over the onion service: its links lead there (settings.ONION_URL),
     # not to the clearnet site that would show the supporter's network a visit.
     onion = models.BooleanField(default=False, db_default=False, editable=False)

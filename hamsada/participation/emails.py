@@ -3,7 +3,7 @@ receipt and campaign updates, rendered when the worker sends them."""
 
 import json
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from hamsada.campaigns.timeline import entry_for
 from hamsada.lib.crypto import decrypt
@@ -14,6 +14,10 @@ from hamsada.outbox.models import Message
 from hamsada.participation.actions import mark_undeliverable
 from hamsada.participation.models import Act
 from hamsada.participation.tokens import make_token
+from hamsada.tally.actions import count_first_email
+
+# The first email of a new act, counted (once per act) for unusual rises.
+FIRST_EMAILS = {Message.Kind.CONFIRM, Message.Kind.CONFIRM_REPORT}
 
 
 def link(view, act, onion):
@@ -29,6 +33,9 @@ def render_act_email(message):
         raise Skip("updates stopped before sending")
     if message.kind == Message.Kind.REMINDER and act.status != Act.Status.PENDING:
         raise Skip("confirmed or withdrawn before the reminder was sent")
+    address = act.email
+    if message.kind in FIRST_EMAILS:
+        count_first_email(act.campaign_id, act.pk, address, act.created_at, timezone.now())
     with translation.override(message.language):
         campaign = act.campaign
         onion = message.onion
@@ -52,7 +59,7 @@ def render_act_email(message):
             # One-click unsubscribe (RFC 8058): mail programs POST to this link.
             headers["List-Unsubscribe"] = f"<{context['stop_updates_url']}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        return compose(message, context, act.email, headers)
+        return compose(message, context, address, headers)
 
 
 def render_acts_list(message):

@@ -6,6 +6,8 @@ from django.db.models import Sum
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from hamsada.lib import crypto
+
 
 class Tally(models.Model):
     """Exact counts of a campaign's acts from one country ("" when not given).
@@ -114,6 +116,92 @@ def confirmed_by_country(campaign_id):
         (row.country, row.confirmed)
         for row in sorted(rows, key=lambda row: (-row.confirmed, row.country))
     ]
+
+
+class RiseCount(models.Model):
+    """How many new acts of a campaign had their first email (the one asking
+    to confirm) made in one hour, by the hour they were signed in: from one
+    email domain, kept only as its keyed digest (keys.digests.domain_digest),
+    or from every domain (domain ""). Added to by tally.actions.count_first_email
+    and kept for KEEP_RISE_COUNTS; what unusual rises are judged from."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField(_("hour"))
+    domain = models.CharField(max_length=64, blank=True, editable=False)
+    count = models.BigIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("count per hour")
+        verbose_name_plural = _("counts per hour")
+        constraints = [
+            # Also the index the week before is read through, one domain at a time.
+            models.UniqueConstraint(fields=["campaign", "domain", "hour"], name="one_rise_count")
+        ]
+        indexes = [models.Index(fields=["hour"], name="rise_counts_by_hour")]
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.hour:%Y-%m-%d %H}/{self.domain[:8] or '-'}"
+
+
+class RiseCounted(models.Model):
+    """An act whose first email was counted in RiseCount: an email rendered
+    again (after a relay's failure, a lease run out, pacing) or sent again
+    (a supporter asked for the confirmation once more) counts once. Kept as
+    long as the counts."""
+
+    act_id = models.BigIntegerField(unique=True, editable=False)
+    hour = models.DateTimeField(db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("counted act")
+        verbose_name_plural = _("counted acts")
+
+    def __str__(self):
+        return str(self.act_id)
+
+
+class RiseAlert(models.Model):
+    """An unusual rise in a campaign's new acts in one hour, of which its
+    organisation's owners and campaigners were told by email: one email
+    domain (its digest, to find it again, and the domain itself encrypted
+    like addresses, for organisers to read), or the hour's total. At most
+    one per campaign, kind, domain and hour. See tally.actions for the rules."""
+
+    class Kind(models.TextChoices):
+        DOMAIN = "domain", _("one email domain")
+        HOUR = "hour", _("the hour's total")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.CASCADE,
+        related_name="rise_alerts",
+        verbose_name=_("campaign"),
+    )
+    hour = models.DateTimeField(_("hour"))
+    kind = models.CharField(_("what rose"), max_length=6, choices=Kind)
+    domain = models.CharField(max_length=64, blank=True, editable=False)
+    domain_encrypted = models.TextField(blank=True, editable=False)
+    count = models.BigIntegerField(_("new acts"))
+    total = models.BigIntegerField(_("new acts of the hour"))
+    usual = models.FloatField(_("usual per hour"))
+    created_at = models.DateTimeField(_("raised"))
+
+    class Meta:
+        verbose_name = _("unusual rise")
+        verbose_name_plural = _("unusual rises")
+        ordering = ["-hour", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "kind", "domain", "hour"], name="one_rise_alert"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.hour:%Y-%m-%d %H}/{self.kind}"
+
+    @property
+    def domain_name(self):
+        return crypto.decrypt(self.domain_encrypted) if self.domain_encrypted else ""
 
 
 class Snapshot(models.Model):

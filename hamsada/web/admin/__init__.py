@@ -9,4 +9,5 @@ from hamsada.web.admin import (  # noqa: F401 (each module registers its models)
     outbox,
     participation,
     snapshots,
+    tally,
 )
