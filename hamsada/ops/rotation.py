@@ -21,6 +21,7 @@ from hamsada.lib import crypto
 from hamsada.outbox.models import Message, Suppression
 from hamsada.participation.models import Act, BulkInvalidation, OrganisationSignature
 from hamsada.snapshots.verify import canonical
+from hamsada.tally.models import RiseAlert, RiseCount
 
 BATCH = 1000
 
@@ -58,6 +59,13 @@ def rotate(old_key: str, new_key: str, now) -> Rotation:
         def message(row):
             row.secret = encrypt_again(row.secret)
 
+        def rise(row):
+            row.domain = digest_again(row.domain, "email-domain")
+
+        def alert(row):
+            row.domain = digest_again(row.domain, "email-domain")
+            row.domain_encrypted = encrypt_again(row.domain_encrypted)
+
         def criteria(row):
             row.domain_encrypted = encrypt_again(row.domain_encrypted)
             row.pattern_encrypted = encrypt_again(row.pattern_encrypted)
@@ -70,6 +78,9 @@ def rotate(old_key: str, new_key: str, now) -> Rotation:
         digests += rewrite(contacts, ["contact_digest"], contact)
         digests += rewrite(Suppression.objects.all(), ["digest"], suppression)
         rewrite(Message.objects.exclude(secret=""), ["secret"], message)
+        # Unusual rises' counts per domain go on under the same digests.
+        rewrite(RiseCount.objects.exclude(domain=""), ["domain"], rise)
+        rewrite(RiseAlert.objects.exclude(domain=""), ["domain", "domain_encrypted"], alert)
         jobs = BulkInvalidation.objects.exclude(domain_encrypted="", pattern_encrypted="")
         rewrite(jobs, ["domain_encrypted", "pattern_encrypted"], criteria)
         # Sealed under keys now retired: the new row holds the whole history.

@@ -48,6 +48,8 @@ CAMPAIGNER = (
     | {
         "tally.add_snapshot",
         "participation.invalidate_act",
+        # Those who may invalidate acts are told of unusual rises (tally.actions).
+        "tally.view_risealert",
         "participation.view_private_names",
         "delivery.add_package",
         "delivery.download_package",
