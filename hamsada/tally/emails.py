@@ -118,6 +118,9 @@ def render_rise_alert(message):
             "what_rose": what_rose(alert, message.language),
             "acts_url": absolute_url("admin:participation_act_changelist") + filtered,
             "alerts_url": absolute_url("admin:tally_risealert_changelist") + filtered,
+            # The campaign chosen; the domain is typed, never carried in a link.
+            "bulk_url": absolute_url("admin:participation_bulkinvalidation_add")
+            + f"?campaign={campaign.pk}",
         }
         return compose(message, context, user.email)
 

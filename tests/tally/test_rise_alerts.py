@@ -131,7 +131,8 @@ def test_many_confirmations_from_a_new_domain_alert_the_owner_and_the_campaigner
         assert "In the week before, no new act came from that domain." in body
         assert "fake signatures" in body
         assert f"/en/admin/participation/act/?campaign__id__exact={petition.pk}" in body
-        assert "all those from one email domain at once" in body
+        assert "all the acts from one email domain at once" in body
+        assert f"/en/admin/participation/bulkinvalidation/add/?campaign={petition.pk}" in body
         title = "\u2068Free the teachers\u2069"
         assert alerts[0]["Subject"] == f"Unusual rise in new supporter acts: {title}"
 
