@@ -250,7 +250,7 @@ def test_a_campaign_may_never_ask_for_a_proof(defences):
     defences.PROOF_OF_WORK_SPIKE_PER_MINUTE = 1
     open_petition(proof_of_work=Campaign.ProofOfWork.NEVER)
     page = browser().get(PAGE).content.decode()
-    assert "proof.js" not in page and "data-proof" not in page
+    assert "proof.js" not in page and "data-challenge" not in page
     statuses = {
         browser().post(SIGN, person_data(email=random_address())).status_code for _ in range(15)
     }

@@ -35,19 +35,19 @@
     return null;
   }
 
-  document.querySelectorAll("form[data-proof]").forEach(function (form) {
-    var field = form.querySelector("input[name=proof]");
+  document.querySelectorAll("input[name=proof][data-challenge]").forEach(function (field) {
+    var form = field.form;
     var status = form.querySelector(".proof-status");
     var work = null;
     var sending = false;
 
     function prove() {
       if (!work) {
-        work = fetch(form.dataset.proof, { credentials: "omit", cache: "no-store" })
+        work = fetch(field.dataset.challenge, { credentials: "omit", cache: "no-store" })
           .then(function (response) { return response.ok ? response.json() : null; })
           .then(async function (challenge) {
             if (!challenge || !challenge.required) return;
-            status.textContent = form.dataset.proofWorking;
+            status.textContent = field.dataset.working;
             var number = await solve(challenge);
             if (number !== null) field.value = challenge.salt + ":" + number + ":" + challenge.signature;
             status.textContent = "";

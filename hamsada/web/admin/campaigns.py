@@ -180,6 +180,7 @@ class CampaignAdmin(TenantAdmin):
                 ]
             },
         ),
+        (_("Defences against fake signatures"), {"fields": ["proof_of_work"]}),
         (_("Verification and exports"), {"fields": ["verification", "supporters_export"]}),
     ]
     filter_horizontal = ["targets"]
