@@ -162,3 +162,21 @@ def test_a_database_that_ran_the_demo_fails_the_deploy_check():
     result = hamsada("check", "--deploy", **PRODUCTION)
     assert result.returncode != 0
     assert "hamsada.E014" in result.stderr and "hamsada.E015" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "setting, value, warning",
+    [
+        ("HAMSADA_FORM_HONEYPOT", "0", "hamsada.W020"),
+        ("HAMSADA_FORM_MIN_SECONDS", "0", "hamsada.W021"),
+        ("HAMSADA_PAGE_CACHE_SECONDS", "5", "hamsada.W022"),
+        ("HAMSADA_PROOF_OF_WORK", "off", "hamsada.W023"),
+        ("HAMSADA_UNPROVEN_PER_MINUTE", "0", "hamsada.W024"),
+        ("HAMSADA_SIGN_RATE_LIMIT", "0", "hamsada.W025"),
+        ("HAMSADA_RISE_ALERTS", "0", "hamsada.W026"),
+    ],
+)
+def test_a_defence_against_scripts_switched_off_is_warned_about(setting, value, warning):
+    result = hamsada("check", "--deploy", **{**PRODUCTION, setting: value})
+    assert warning in result.stderr, result.stderr
+    assert result.stderr.count("hamsada.W0") == 1, result.stderr

@@ -61,7 +61,55 @@ def production_settings(app_configs, **kwargs):
         )
     if key_bits(settings.ENCRYPTION_KEY) < KEY_BITS:
         errors.append(weak_key())
-    return errors
+    return errors + defences_off()
+
+
+# Defences against scripts signing, each off by a setting for load tests: a
+# warning when one is off (or cannot work) in production.
+DEFENCES = [
+    (
+        lambda: not settings.FORM_HONEYPOT,
+        "HAMSADA_FORM_HONEYPOT is off: forms with the field people never see filled in are taken.",
+        "hamsada.W020",
+    ),
+    (
+        lambda: settings.FORM_MIN_SECONDS <= 0,
+        "HAMSADA_FORM_MIN_SECONDS is 0: forms sent the moment they open are taken.",
+        "hamsada.W021",
+    ),
+    (
+        lambda: 0 < settings.FORM_MIN_SECONDS <= settings.PAGE_CACHE_SECONDS,
+        "HAMSADA_PAGE_CACHE_SECONDS is not below HAMSADA_FORM_MIN_SECONDS: a page from the "
+        "cache makes a script's form look older than it is.",
+        "hamsada.W022",
+    ),
+    (
+        lambda: settings.PROOF_OF_WORK != "on",
+        "HAMSADA_PROOF_OF_WORK is off: no campaign can ask browsers for a proof of work, "
+        "even in a spike.",
+        "hamsada.W023",
+    ),
+    (
+        lambda: settings.UNPROVEN_PER_HOUR <= 0 or settings.UNPROVEN_PER_MINUTE <= 0,
+        "HAMSADA_UNPROVEN_PER_HOUR or _PER_MINUTE is 0: forms without a proof of work are "
+        "taken without limit even when a proof is asked for.",
+        "hamsada.W024",
+    ),
+    (
+        lambda: settings.SIGN_RATE_LIMIT <= 0,
+        "HAMSADA_SIGN_RATE_LIMIT is 0: one connection may send forms without limit.",
+        "hamsada.W025",
+    ),
+    (
+        lambda: not settings.RISE_ALERTS,
+        "HAMSADA_RISE_ALERTS is off: organisers hear nothing of an unusual rise in signatures.",
+        "hamsada.W026",
+    ),
+]
+
+
+def defences_off():
+    return [checks.Warning(message, id=id_) for off, message, id_ in DEFENCES if off()]
 
 
 def weak_key():

@@ -81,6 +81,7 @@ def test_an_organiser_writes_a_petition_in_two_languages(client, organiser):
         "kind": "petition",
         "goal": "500",
         "retention_days": "۹۰",  # typed in Persian digits too
+        "proof_of_work": "spike",
         "texts-TOTAL_FORMS": "2",
         "texts-INITIAL_FORMS": "0",
         "texts-MIN_NUM_FORMS": "1",
