@@ -22,13 +22,14 @@ from django.utils import timezone
 from hamsada.outbox.actions import claim_due_messages, send_claimed
 from hamsada.participation.tokens import make_token
 
-# A form's masked CSRF token, which differs on every page drawn.
-CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+# A form's masked CSRF token, which differs on every page drawn, and a public
+# form's token, which says the second the page was drawn.
+CSRF_TOKEN = re.compile(r'name="(csrfmiddlewaretoken|form_token)" value="[^"]+"')
 
 
 def without_csrf_token(html):
-    """The page with its forms' CSRF tokens left out, to compare two pages."""
-    return CSRF_TOKEN.sub('name="csrfmiddlewaretoken"', html)
+    """The page with its forms' tokens left out, to compare two pages."""
+    return CSRF_TOKEN.sub(r'name="\1"', html)
 
 
 # How far a page scrolls sideways; 0 when it fits the window.
