@@ -4,7 +4,7 @@ target that has not answered by the response deadline."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from hamsada.campaigns.models import Campaign, Event, Target
@@ -48,10 +48,13 @@ def heading(event, target_name=""):
     language = get_language()
     target_name = isolate(target_name)
     if event.kind == Event.Kind.MILESTONE:
-        count = format_count(event.milestone or 0, language)
+        number = event.milestone or 0
+        count = format_count(number, language)
         if event.milestone == event.campaign.goal:
-            return _("Goal reached: %(count)s supporters") % {"count": count}
-        return _("%(count)s supporters") % {"count": count}
+            return ngettext(
+                "Goal reached: %(count)s supporter", "Goal reached: %(count)s supporters", number
+            ) % {"count": count}
+        return ngettext("%(count)s supporter", "%(count)s supporters", number) % {"count": count}
     if event.kind == Event.Kind.LAUNCH:
         return _("The campaign was launched")
     if event.kind == Event.Kind.DELIVERY:

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from hamsada.delivery.models import Package
 from hamsada.delivery.pdf import Cover
@@ -88,6 +88,8 @@ def cover(package, snapshot):
         ((code, count) for code, count in counts["countries"].items()), key=lambda item: -item[1]
     )
     day = format_day(snapshot.taken_at, language, calendar_of(campaign))
+    bars = chart(campaign, language)
+    most = max((count for _label, count in bars), default=0)
     verify_url = absolute_url("verify", campaign.slug)
     return Cover(
         language=language,
@@ -100,13 +102,13 @@ def cover(package, snapshot):
             for code, count in countries[:20]
         ],
         chart_title=_("Confirmed acts over time"),
-        chart=chart(campaign, language),
+        chart=bars,
         proof_title=_("Signed snapshot %(number)s of %(date)s")
         % {"number": n(snapshot.number), "date": day},
         proof=[
             (_("Receipts counted"), n(statement["receipts"]["count"])),
             (_("Merkle root"), statement["receipts"]["root"]),
-            (_("Signature"), snapshot.signature),
+            (pgettext("cryptographic", "Signature"), snapshot.signature),
             (_("Public key"), statement["public_key"]),
             (_("Fingerprint"), fingerprint(statement["public_key"])),
             (_("The snapshot before (SHA-256)"), statement["previous"] or "-"),
@@ -122,10 +124,16 @@ def cover(package, snapshot):
             "else is counted above, never named."
         ),
         page_label=_("Page %(number)s"),
+        # The renderer puts the tallest bar's number, the same as most, in "most".
         labels={
             "demands": _("Demands"),
             "countries": _("Where supporters are"),
-            "most": _("Most in one period: %(count)s"),
+            "most": ngettext(
+                # Translators: the most confirmations in one bar of the chart.
+                "Most in one period: %(count)s",
+                "Most in one period: %(count)s",
+                most,
+            ),
         },
     )
 

@@ -45,7 +45,7 @@ def render_delivery(message):
             "statement": statement,
             "confirmed": format_count(statement["counts"]["confirmed"], message.language),
             "offline": [
-                {**line, "count": format_count(line["count"], message.language)}
+                {**line, "shown": format_count(line["count"], message.language)}
                 for line in statement["offline"]
             ],
             "links": package_links(package),

@@ -4,6 +4,7 @@ from fnmatch import fnmatchcase
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamsada.campaigns.models import Channel
 from hamsada.lib import crypto
@@ -88,7 +89,9 @@ class Act(models.Model):
     note = models.TextField(_("note"), max_length=1000, blank=True)
     emails_sent = models.PositiveSmallIntegerField(_("emails queued"), default=0, editable=False)
     created_at = models.DateTimeField(_("signed"), editable=False)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
+    confirmed_at = models.DateTimeField(
+        pgettext_lazy("date", "confirmed"), null=True, blank=True, editable=False
+    )
     # When the one reminder to confirm was queued.
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
@@ -375,7 +378,7 @@ class BulkInvalidation(models.Model):
         related_name="+",
         verbose_name=_("confirmed by"),
     )
-    queued_at = models.DateTimeField(_("confirmed"), null=True, editable=False)
+    queued_at = models.DateTimeField(pgettext_lazy("date", "confirmed"), null=True, editable=False)
     # Also the acts' invalidated_at: the job's acts are its campaign's acts
     # invalidated at this moment.
     started_at = models.DateTimeField(_("started"), null=True, editable=False)

@@ -78,8 +78,16 @@ class Unreadable(Exception):
     pass
 
 
-def check(document: dict, code: str | None = None, key: str | None = None, _=str):
-    """Every check, as (passed, sentence) pairs, in order."""
+def check(
+    document: dict,
+    code: str | None = None,
+    key: str | None = None,
+    translation: gettext.NullTranslations | None = None,
+):
+    """Every check, as (passed, sentence) pairs, in order, in the language of
+    translation (a gettext translations object; English without one)."""
+    translation = translation or gettext.NullTranslations()
+    _, ngettext = translation.gettext, translation.ngettext
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise Unreadable(_("This is not a Hamsada snapshot file (format %s).") % FORMAT)
     try:
@@ -121,7 +129,12 @@ def check(document: dict, code: str | None = None, key: str | None = None, _=str
     results.append(
         (
             chained,
-            _("The chain is whole: snapshots 1 to %s, each naming the one before.") % len(links)
+            ngettext(
+                "The chain is whole: snapshot %(count)s is the first and names none before it.",
+                "The chain is whole: snapshots 1 to %(count)s, each naming the one before.",
+                len(links),
+            )
+            % {"count": len(links)}
             if chained
             else _("The chain is broken: a snapshot is missing, reordered or changed."),
         )
@@ -154,10 +167,20 @@ def check(document: dict, code: str | None = None, key: str | None = None, _=str
     results.append(
         (
             counted,
-            _("The file lists %(listed)s receipts: the count the snapshot states.")
+            ngettext(
+                "The file lists %(listed)s receipt: the count the snapshot states.",
+                "The file lists %(listed)s receipts: the count the snapshot states.",
+                len(listed),
+            )
             % {"listed": len(listed)}
             if counted
-            else _("The file lists %(listed)s receipts but the snapshot states %(count)s.")
+            # The listed receipts choose the form: the stated count has no
+            # word of its own that agrees with it.
+            else ngettext(
+                "The file lists %(listed)s receipt but the snapshot states %(count)s.",
+                "The file lists %(listed)s receipts but the snapshot states %(count)s.",
+                len(listed),
+            )
             % {"listed": len(listed), "count": counts["confirmed"]},
         )
     )
@@ -172,11 +195,12 @@ def check(document: dict, code: str | None = None, key: str | None = None, _=str
         )
     )
     if code is not None:
-        results.append(check_receipt(code, listed, entries, claimed, _))
+        results.append(check_receipt(code, listed, entries, claimed, translation))
     return results
 
 
-def check_receipt(code, listed, entries, claimed, _):
+def check_receipt(code, listed, entries, claimed, translation):
+    _, ngettext = translation.gettext, translation.ngettext
     if normalise(code) is None:
         return False, _("This is not a receipt code: it has 20 letters and digits.")
     wanted = receipt_hash(code)
@@ -189,10 +213,11 @@ def check_receipt(code, listed, entries, claimed, _):
     )
     if not proven:
         return False, _("This receipt is listed, but its proof does not lead to the signed root.")
-    return True, _("This receipt is counted: number %(position)s of %(count)s, proven.") % {
-        "position": index + 1,
-        "count": len(entries),
-    }
+    return True, ngettext(
+        "This receipt is counted: number %(position)s of %(count)s, proven.",
+        "This receipt is counted: number %(position)s of %(count)s, proven.",
+        len(entries),
+    ) % {"position": index + 1, "count": len(entries)}
 
 
 def is_hex(text):
@@ -204,9 +229,10 @@ def is_hex(text):
 
 
 def translator(language):
+    """The compiled Django catalog read with the standard library (plural forms
+    from its header), so that checking needs no Django settings."""
     languages = [language] if language else None
-    found = gettext.translation("django", LOCALE, languages=languages, fallback=True)
-    return found.gettext
+    return gettext.translation("django", LOCALE, languages=languages, fallback=True)
 
 
 def main(argv=None):
@@ -222,10 +248,11 @@ def main(argv=None):
     )
     parser.add_argument("--language", default=os.environ.get("HAMSADA_LANGUAGE"))
     args = parser.parse_args(argv)
-    _ = translator(args.language)
+    translation = translator(args.language)
+    _, ngettext = translation.gettext, translation.ngettext
     try:
         document = json.loads(Path(args.file).read_text(encoding="utf-8"))
-        results = check(document, args.receipt, args.key, _)
+        results = check(document, args.receipt, args.key, translation)
     except (OSError, ValueError, Unreadable, KeyError, TypeError, AttributeError) as error:
         print(_("Cannot check %(file)s: %(error)s") % {"file": args.file, "error": error})
         return 2
@@ -233,12 +260,17 @@ def main(argv=None):
         print(("✓ " if passed else "✗ ") + sentence)
     snapshot = document["snapshot"]
     if all(passed for passed, _sentence in results):
+        count = snapshot["receipts"]["count"]
         print(
-            _("VERIFIED: snapshot %(number)s of %(campaign)s counts %(count)s receipts.")
+            ngettext(
+                "VERIFIED: snapshot %(number)s of %(campaign)s counts %(count)s receipt.",
+                "VERIFIED: snapshot %(number)s of %(campaign)s counts %(count)s receipts.",
+                count,
+            )
             % {
                 "number": snapshot["number"],
                 "campaign": snapshot["campaign"]["slug"],
-                "count": snapshot["receipts"]["count"],
+                "count": count,
             }
         )
         if not args.key:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Sum
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamsada.lib import crypto
 
@@ -20,7 +21,7 @@ class Tally(models.Model):
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="tallies"
     )
     country = models.CharField(_("country"), max_length=2, blank=True)
-    confirmed = models.BigIntegerField(_("confirmed"), default=0)
+    confirmed = models.BigIntegerField(pgettext_lazy("count", "confirmed"), default=0)
     pending = models.BigIntegerField(_("waiting for confirmation"), default=0)
 
     class Meta:
@@ -50,7 +51,7 @@ class ActionTally(models.Model):
     channel = models.CharField(_("channel"), max_length=20, blank=True)
     intended = models.BigIntegerField(_("intended"), default=0)
     reported = models.BigIntegerField(_("reported"), default=0)
-    confirmed = models.BigIntegerField(_("confirmed"), default=0)
+    confirmed = models.BigIntegerField(pgettext_lazy("count", "confirmed"), default=0)
 
     class Meta:
         verbose_name = _("action tally")

@@ -371,7 +371,7 @@ def test_an_organiser_takes_a_snapshot_and_records_paper_counts(client, organise
         follow=True,
     )
     # The demo took snapshot 1.
-    assert "Snapshot 2 of reopen-girls-schools: 1 receipts counted." in response.content.decode()
+    assert "Snapshot 2 of reopen-girls-schools: 1 receipt counted." in response.content.decode()
     snapshot = campaign.snapshots.get(number=2)
     assert snapshot.taken_by == organiser and snapshot.reason == "requested"
     page = client.get("/fa/admin/tally/snapshot/").content.decode()

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hamsada.campaigns.actions import (
@@ -198,13 +198,18 @@ class CampaignAdmin(TenantAdmin):
         for campaign in self.only_where(request, queryset, "tally.add_snapshot"):
             taken = take_snapshot(campaign, Snapshot.Reason.REQUESTED, now, taken_by=request.user)
             self.audit_action(request, "take_snapshot", [campaign])
+            count = taken.statement["receipts"]["count"]
             self.message_user(
                 request,
-                _("Snapshot %(number)s of %(campaign)s: %(count)s receipts counted.")
+                ngettext(
+                    "Snapshot %(number)s of %(campaign)s: %(count)s receipt counted.",
+                    "Snapshot %(number)s of %(campaign)s: %(count)s receipts counted.",
+                    count,
+                )
                 % {
                     "number": taken.number,
                     "campaign": campaign.slug,
-                    "count": format_count(taken.statement["receipts"]["count"], get_language()),
+                    "count": format_count(count, get_language()),
                 },
             )
 
@@ -293,10 +298,19 @@ class CampaignAdmin(TenantAdmin):
         if campaign.erased_at:
             return _("Erased on %(date)s.") % {"date": format_day(campaign.erased_at, language)}
         acts = Act.objects.filter(campaign=campaign)
-        what = _("Email addresses: %(addresses)s. Names kept private: %(names)s.") % {
-            "addresses": format_count(acts.exclude(email_encrypted="").count(), language),
-            "names": format_count(acts.exclude(private_encrypted="").count(), language),
-        }
+        addresses = acts.exclude(email_encrypted="").count()
+        names = acts.exclude(private_encrypted="").count()
+        # Two sentences, each with its own count to agree with.
+        what = " ".join(
+            [
+                # Translators: a label and its count; the English is the same for one and many.
+                ngettext("Email addresses: %(count)s.", "Email addresses: %(count)s.", addresses)
+                % {"count": format_count(addresses, language)},
+                # Translators: a label and its count; the English is the same for one and many.
+                ngettext("Names kept private: %(count)s.", "Names kept private: %(count)s.", names)
+                % {"count": format_count(names, language)},
+            ]
+        )
         due = campaign.erasure_due()
         if campaign.hold_reason:
             when = _("Held: nothing is erased while a reason is given above.")
@@ -319,7 +333,7 @@ class CampaignAdmin(TenantAdmin):
             for language, missing in campaign.incomplete()
         )
 
-    @admin.display(description=_("confirmed"))
+    @admin.display(description=pgettext_lazy("count", "confirmed"))
     def confirmed(self, campaign):
         return format_count(totals(campaign.pk)["confirmed"], get_language())
 

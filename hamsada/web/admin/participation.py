@@ -609,7 +609,13 @@ class BulkInvalidationAdmin(TenantAdmin):
     @admin.display(description=_("matched at preview"))
     def matched(self, job):
         language = get_language()
-        return _("%(pending)s pending, %(confirmed)s confirmed") % {
-            "pending": format_count(job.matched_pending, language),
-            "confirmed": format_count(job.matched_confirmed, language),
-        }
+        # Two counts, each with its own word to agree with.
+        return join_list(
+            [
+                # Translators: acts still waiting for their email confirmation.
+                ngettext("%(count)s pending", "%(count)s pending", job.matched_pending)
+                % {"count": format_count(job.matched_pending, language)},
+                ngettext("%(count)s confirmed", "%(count)s confirmed", job.matched_confirmed)
+                % {"count": format_count(job.matched_confirmed, language)},
+            ]
+        )

@@ -9,6 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamsada.campaigns.models import Campaign
 from hamsada.delivery.models import Export
@@ -52,7 +53,13 @@ def supporters_csv(request, slug):
     def lines():
         writer = csv.writer(Echo())
         yield "\ufeff" + writer.writerow(
-            [_("name"), _("email"), _("country"), _("language"), _("confirmed")]
+            [
+                _("name"),
+                pgettext("address", "email"),
+                _("country"),
+                _("language"),
+                pgettext("date", "confirmed"),
+            ]
         )
         count = 0
         for act in acts.iterator(chunk_size=2000):
