@@ -49,6 +49,10 @@ PROBLEMS = {
         "This form was sent within seconds of opening it, faster than people fill it in, "
         "so it was not sent. Please check it and send it again."
     ),
+    "unproven": lambda: _(
+        "Many forms are being sent right now, so those sent without JavaScript wait "
+        "their turn. Please send it again in a minute, or with JavaScript on."
+    ),
     "trap": lambda: _(
         "This form was not sent, because the field marked “Leave this empty” was filled in. "
         "Please send it again."
@@ -161,7 +165,4 @@ def proof_problem(request, campaign):
     ):
         return None
     count("metrics:refused-form:unproven", None)
-    return _(
-        "Many forms are being sent right now, so those sent without JavaScript wait "
-        "their turn. Please send it again in a minute, or with JavaScript on."
-    )
+    return PROBLEMS["unproven"]()
