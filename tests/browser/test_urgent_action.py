@@ -49,7 +49,7 @@ def figures(target, channel):
     ("language", "salutations", "done"),
     [
         ("en", {"President": "Dear President,", "Ambassador": "Dear Ambassador,"}, "Thank you"),
-        ("fa", {"President": "جناب رئیس جمهور،", "Ambassador": "سفیر محترم،"}, "تشکر"),
+        ("fa", {"President": "جناب رئیس جمهور،", "Ambassador": "محترم سفیر،"}, "تشکر"),
     ],
 )
 def test_a_supporter_writes_to_each_official_reports_and_confirms(

@@ -81,7 +81,7 @@ def test_the_sample_letter_is_filled_for_the_official_and_the_supporter():
     campaign = open_urgent_action()
     text = campaign.text_in("fa")
     letter = fill(text.letter, letter_values(ambassador(), "fa", "مریم", "هرات"))
-    assert letter.startswith("سفیر محترم،")
+    assert letter.startswith("محترم سفیر،")
     assert letter.endswith("مریم\nهرات")
     english = fill(campaign.text_in("en").letter, letter_values(president(), "en"))
     assert english.startswith("Dear President,")
@@ -221,7 +221,7 @@ def test_urgent_action_texts_keep_their_merge_fields_in_every_language():
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("fa", ["سفیر محترم", "برای شما دربارهٔ یک مدافع حقوق زنان", "با احترام"]),
+        ("fa", ["محترم سفیر", "برای شما دربارهٔ یک مدافع حقوق زنان", "با احترام"]),
         ("ps", ["محترم سفیر صاحب", "د ښځو د حقونو د یوې مدافعې", "په درنښت"]),
         ("en", ["Dear Ambassador,", "I am writing to you about", "Yours sincerely,"]),
     ],

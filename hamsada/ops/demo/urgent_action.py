@@ -41,7 +41,7 @@ TARGETS = [
             "country": "GB",
             "languages": "en, fa",
         },
-        "salutations": {"en": "Dear Ambassador", "fa": "سفیر محترم", "ps": "محترم سفیر صاحب"},
+        "salutations": {"en": "Dear Ambassador", "fa": "محترم سفیر", "ps": "محترم سفیر صاحب"},
         "channels": [
             (
                 "postal",
