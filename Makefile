@@ -65,9 +65,12 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Then a sheet per language for native speakers to review every entry
+# (hamsada/locale/<lang>/review.csv; `hamsada apply-review` reads it back).
 messages: $(STAMP)
 	$(BIN)/hamsada makemessages -l fa -l ps --ignore=.venv --ignore=tests --no-obsolete
 	$(COMPILE_TRANSLATIONS)
+	$(BIN)/hamsada review-sheets
 
 clean:
 	rm -rf $(VENV) var
