@@ -143,7 +143,10 @@ def test_many_confirmations_from_a_new_domain_alert_the_owner_and_the_campaigner
         stop_worker(worker)
     assert len(alert_emails(smtp_server)) == 2
     [alert] = RiseAlert.objects.all()
-    assert (alert.kind, alert.domain_name, alert.count) == (RiseAlert.Kind.DOMAIN, FLOOD, 50)
+    assert (alert.kind, alert.domain_name) == (RiseAlert.Kind.DOMAIN, FLOOD)
+    # Raised by the email that crossed the minimum; with several connections
+    # sending at once, another may have counted meanwhile.
+    assert 50 <= alert.count <= 60
     assert alert.usual == 0
     counts = RiseCount.objects.filter(hour=hour_of(signed_at))
     assert counts.get(domain="").count == 80
