@@ -13,7 +13,7 @@ from hamsada.participation.models import Act
 pytestmark = pytest.mark.django_db
 SIGN_URL = "/en/c/free-the-teachers/sign/"
 FUZZ = settings(
-    max_examples=1200,
+    max_examples=600,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
