@@ -27,6 +27,11 @@ from hamsada.participation.tokens import make_token
 CSRF_TOKEN = re.compile(r'name="(csrfmiddlewaretoken|form_token)" value="[^"]+"')
 
 
+def token_in(response):
+    """The public form token of a page (web.guard), as a browser would send it back."""
+    return re.search(r'name="form_token" value="([^"]+)"', response.content.decode())[1]
+
+
 def without_csrf_token(html):
     """The page with its forms' tokens left out, to compare two pages."""
     return CSRF_TOKEN.sub(r'name="\1"', html)

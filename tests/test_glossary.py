@@ -7,29 +7,15 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from hamsada.ops.review import read_glossary
+
 ROOT = Path(__file__).resolve().parent.parent
 GLOSSARY = ROOT / "docs" / "glossary.md"
 LANGUAGES = {"fa": "Dari", "ps": "Pashto"}
 
 
 def glossary():
-    """The table's rows as dicts keyed by its header."""
-    rows = [
-        [cell.strip() for cell in line.strip().strip("|").split("|")]
-        for line in GLOSSARY.read_text().splitlines()
-        if line.startswith("|")
-    ]
-    header, _rule, *body = rows
-    return [dict(zip(header, row, strict=True)) for row in body]
-
-
-def english_pattern(cell):
-    """ "sign*, signed" → a regex matching those words, * being any ending."""
-    words = [word.strip() for word in cell.split(",") if word.strip()]
-    if not words:
-        return None
-    alternatives = [re.escape(word).replace(r"\*", r"\w*") for word in words]
-    return re.compile(r"\b(?:{})\b".format("|".join(alternatives)), re.IGNORECASE)
+    return read_glossary(GLOSSARY)
 
 
 def terms(cell):
@@ -51,27 +37,27 @@ def texts(value):
     return [value] if isinstance(value, str) else [text for text in value if text]
 
 
-def violations(language, rows, messages):
+def violations(language, concepts, messages):
     found = []
-    for row in rows:
-        never = terms(row[f"{LANGUAGES[language]}: never"])
-        english = english_pattern(row["English"])
-        unless = english_pattern(row["unless the English also has"])
-        if not never or english is None:
+    for concept in concepts:
+        never = terms(concept.terms.get(language, ("", ""))[1])
+        if not never:
             continue
         for message in messages:
             source = " ".join(texts(message.id))
-            if not english.search(source) or (unless and unless.search(source)):
+            if not concept.pattern.search(source) or (
+                concept.unless and concept.unless.search(source)
+            ):
                 continue
             for translation in texts(message.string):
                 for term in never:
                     if contains_word(translation, term):
-                        found.append(f"{row['concept']}: {term!r} in {source!r} → {translation!r}")
+                        found.append(f"{concept.name}: {term!r} in {source!r} → {translation!r}")
     return found
 
 
 def test_the_glossary_names_every_concept_the_issue_lists():
-    concepts = {row["concept"] for row in glossary()}
+    concepts = {concept.name for concept in glossary()}
     assert {
         "signature",
         "supporter",
@@ -94,8 +80,8 @@ def test_the_glossary_names_every_concept_the_issue_lists():
         "archive",
         "instance",
     } <= concepts
-    for row in glossary():
-        assert row["Dari"] and row["Pashto"], row["concept"]
+    for concept in glossary():
+        assert set(concept.terms) == set(LANGUAGES), concept.name
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

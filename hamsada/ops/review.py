@@ -156,6 +156,18 @@ class Concept:
     name: str
     pattern: re.Pattern
     terms: dict = field(default_factory=dict)  # language → (terms, never)
+    # English that, beside this concept's, allows its never-terms (an entry
+    # about confirming and approving uses both words).
+    unless: re.Pattern | None = None
+
+
+def english_pattern(cell):
+    """ "sign*, signed" → a pattern matching those words, * being any ending; or None."""
+    words = [word.strip() for word in cell.split(",") if word.strip()]
+    if not words:
+        return None
+    alternatives = [re.escape(word).replace(r"\*", r"\w*").replace(r"\ ", r"\s+") for word in words]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.I)
 
 
 def read_glossary(path):
@@ -175,14 +187,14 @@ def read_glossary(path):
         if set("".join(row)) <= set("-: "):
             continue  # the line under the header
         cells = dict(zip(head, row, strict=False))
-        words = [word.strip() for word in cells.get("English", "").split(",") if word.strip()]
-        if not words:
+        pattern = english_pattern(cells.get("English", ""))
+        if pattern is None:
             continue
-        alternatives = [
-            re.escape(word).replace(r"\*", r"\w*").replace(r"\ ", r"\s+") for word in words
-        ]
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.I)
-        concept = Concept(cells.get("concept", words[0]), pattern)
+        concept = Concept(
+            cells.get("concept", ""),
+            pattern,
+            unless=english_pattern(cells.get("unless the English also has", "")),
+        )
         for code, language in LANGUAGE_NAMES.items():
             if cells.get(language):
                 concept.terms[code] = (cells[language], cells.get(f"{language}: never", ""))

@@ -21,6 +21,7 @@ from hamsada.lib.links import form_token
 from hamsada.participation.models import Act
 from hamsada.web.guard import PROBLEMS
 from tests.factories import open_letter, open_petition, open_urgent_action, sign_data
+from tests.helpers import token_in
 
 PAGE = "/fa/c/free-the-teachers/"
 SIGN = PAGE + "sign/"
@@ -41,10 +42,6 @@ def defences(settings, db):
 
 def browser(address="203.0.113.7"):
     return Client(enforce_csrf_checks=True, REMOTE_ADDR=address)
-
-
-def token_in(response):
-    return re.search(r'name="form_token" value="([^"]+)"', response.content.decode())[1]
 
 
 def person_data(seconds_ago=20, **fields):

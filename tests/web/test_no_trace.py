@@ -2,7 +2,6 @@
 those earlier versions left; forms are guarded by their origin and a signed,
 expiring form token instead of a CSRF cookie."""
 
-import re
 import time
 
 import pytest
@@ -22,6 +21,7 @@ from tests.factories import (
     pending_signature,
     sign_data,
 )
+from tests.helpers import token_in
 
 SIGN = "/fa/c/free-the-teachers/sign/"
 
@@ -31,10 +31,6 @@ def supporter(db):
     """A browser as a supporter's: Django's own CSRF shortcut for tests is off,
     so the form token is checked as it is for everyone."""
     return Client(enforce_csrf_checks=True)
-
-
-def token_in(page):
-    return re.search(r'name="form_token" value="([^"]+)"', page.content.decode())[1]
 
 
 def signed(supporter, url=SIGN, **fields):
